@@ -1,0 +1,386 @@
+//! The embedded dedup store: content hashes remembered in this process for a time window.
+//!
+//! Memory is bounded twice: by time (`window`) and by count (`max_entries`). Entries live in a
+//! few *generations*, each a hash map plus an arena holding the article ids; expiry drops a whole
+//! generation at once, so there is no per-entry timestamp or expiry queue. An entry is remembered
+//! for at least `window` and at most `window` plus one generation's span (`window / 8`), unless
+//! `max_entries` forces the oldest generation out first.
+//!
+//! It forgets everything when the process exits; after a crash, redelivered articles are caught
+//! by the output stream's `Nats-Msg-Id` window instead.
+
+use super::{Claim, ClaimToken, DedupError, DedupStore, HashKey};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Generations covering one window.
+const GENERATIONS: u64 = 8;
+/// A pending claim older than this is taken over (its holder was cancelled mid-flight).
+const DEFAULT_PENDING_TTL: Duration = Duration::from_secs(600);
+
+/// Keys are uniformly distributed hash prefixes already: hashing them again is wasted work.
+#[derive(Default)]
+struct PrefixHasher(u64);
+
+impl Hasher for PrefixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+type KeyMap<V> = HashMap<u128, V, BuildHasherDefault<PrefixHasher>>;
+
+struct Generation {
+    /// Start time in seconds since the epoch.
+    started: u64,
+    /// Key to `offset << 16 | len` of the id in `arena`.
+    map: KeyMap<u64>,
+    arena: String,
+}
+
+impl Generation {
+    fn new(started: u64) -> Self {
+        Generation {
+            started,
+            map: KeyMap::default(),
+            arena: String::new(),
+        }
+    }
+
+    fn get(&self, key: u128) -> Option<&str> {
+        let packed = *self.map.get(&key)?;
+        let off = (packed >> 16) as usize;
+        let len = (packed & 0xffff) as usize;
+        self.arena.get(off..off + len)
+    }
+
+    fn insert(&mut self, key: u128, id: &str) {
+        // Ids are capped at 1 KiB by input validation; cap again so packing can never overflow.
+        let mut end = id.len().min(0xffff);
+        while !id.is_char_boundary(end) {
+            end -= 1;
+        }
+        let packed = ((self.arena.len() as u64) << 16) | end as u64;
+        self.arena.push_str(&id[..end]);
+        self.map.insert(key, packed);
+    }
+
+    fn bytes(&self) -> usize {
+        // hashbrown: one control byte plus the (key, value) slot per bucket.
+        self.map.capacity() * (16 + 8 + 1) + self.arena.capacity()
+    }
+}
+
+struct Pending {
+    id: String,
+    token: u64,
+    since: Duration,
+}
+
+struct Inner {
+    span: u64,
+    window: u64,
+    max_entries: usize,
+    per_generation: usize,
+    pending_ttl: Duration,
+    generations: VecDeque<Generation>,
+    pending: KeyMap<Pending>,
+    next_token: u64,
+    len: usize,
+    evicted: u64,
+}
+
+/// See the module documentation.
+pub struct EmbeddedStore {
+    inner: Mutex<Inner>,
+}
+
+/// Counters for metrics and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmbeddedStats {
+    pub entries: usize,
+    pub pending: usize,
+    pub generations: usize,
+    /// Entries dropped early because `max_entries` was reached.
+    pub evicted: u64,
+    /// Approximate heap bytes held.
+    pub bytes: usize,
+}
+
+impl EmbeddedStore {
+    pub fn new(window: Duration, max_entries: usize) -> Self {
+        let window_s = window.as_secs().max(1);
+        let max_entries = max_entries.max(1);
+        EmbeddedStore {
+            inner: Mutex::new(Inner {
+                span: (window_s / GENERATIONS).max(1),
+                window: window_s,
+                max_entries,
+                per_generation: max_entries.div_ceil(GENERATIONS as usize).max(1),
+                pending_ttl: DEFAULT_PENDING_TTL,
+                generations: VecDeque::new(),
+                pending: KeyMap::default(),
+                next_token: 1,
+                len: 0,
+                evicted: 0,
+            }),
+        }
+    }
+
+    /// Sets how long an uncommitted claim blocks its copies before it is taken over.
+    pub fn with_pending_ttl(self, ttl: Duration) -> Self {
+        self.lock().pending_ttl = ttl;
+        self
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A poisoned lock means a panic elsewhere mid-update; the maps are still consistent
+        // enough to keep answering (worst case one entry is missing).
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Synchronous claim (used directly by `pipe`, wrapped by the trait for the worker).
+    pub fn claim_sync(&self, key: HashKey, id: &str, now: Duration) -> Claim {
+        let mut g = self.lock();
+        g.expire(now.as_secs());
+        let ttl = g.pending_ttl;
+        if g.pending.get(&key.0).is_some_and(|p| now.saturating_sub(p.since) < ttl) {
+            return Claim::InFlight;
+        }
+        if let Some(of) = g.lookup(key.0) {
+            return Claim::Duplicate { of: of.to_string() };
+        }
+        let token = g.next_token;
+        g.next_token += 1;
+        g.pending.insert(
+            key.0,
+            Pending {
+                id: id.to_string(),
+                token,
+                since: now,
+            },
+        );
+        Claim::New(ClaimToken { key, token })
+    }
+
+    /// Marks a claimed hash as published: later copies are duplicates of its article.
+    pub fn commit_sync(&self, token: &ClaimToken, now: Duration) {
+        let mut g = self.lock();
+        let Some(p) = g.pending.remove(&token.key.0) else {
+            return;
+        };
+        if p.token != token.token {
+            // Taken over by a later claim, which will commit for itself.
+            g.pending.insert(token.key.0, p);
+            return;
+        }
+        g.insert(token.key.0, &p.id, now.as_secs());
+    }
+
+    /// Drops a claim whose article was not published, so the next copy may claim it.
+    pub fn release_sync(&self, token: &ClaimToken) {
+        let mut g = self.lock();
+        if g.pending
+            .get(&token.key.0)
+            .is_some_and(|p| p.token == token.token)
+        {
+            g.pending.remove(&token.key.0);
+        }
+    }
+
+    pub fn stats(&self) -> EmbeddedStats {
+        let g = self.lock();
+        EmbeddedStats {
+            entries: g.len,
+            pending: g.pending.len(),
+            generations: g.generations.len(),
+            evicted: g.evicted,
+            bytes: g.generations.iter().map(Generation::bytes).sum::<usize>()
+                + g.pending.capacity() * (16 + std::mem::size_of::<Pending>() + 1),
+        }
+    }
+}
+
+impl Inner {
+    fn lookup(&self, key: u128) -> Option<&str> {
+        self.generations.iter().rev().find_map(|g| g.get(key))
+    }
+
+    fn expire(&mut self, now: u64) {
+        while let Some(front) = self.generations.front() {
+            // Every entry of a generation is younger than `started + span`.
+            if front.started + self.span + self.window <= now {
+                let g = self.generations.pop_front();
+                self.len -= g.map_or(0, |g| g.map.len());
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn insert(&mut self, key: u128, id: &str, now: u64) {
+        let rotate = match self.generations.back() {
+            None => true,
+            Some(g) => now >= g.started + self.span || g.map.len() >= self.per_generation,
+        };
+        if rotate {
+            self.generations.push_back(Generation::new(now));
+        }
+        if let Some(g) = self.generations.back_mut() {
+            let before = g.map.len();
+            g.insert(key, id);
+            self.len += g.map.len() - before;
+        }
+        while self.len > self.max_entries && self.generations.len() > 1 {
+            if let Some(g) = self.generations.pop_front() {
+                self.len -= g.map.len();
+                self.evicted += g.map.len() as u64;
+            }
+        }
+    }
+}
+
+impl DedupStore for EmbeddedStore {
+    async fn claim(&self, key: HashKey, id: &str, now: Duration) -> Result<Claim, DedupError> {
+        Ok(self.claim_sync(key, id, now))
+    }
+
+    async fn commit(&self, token: ClaimToken, now: Duration) -> Result<(), DedupError> {
+        self.commit_sync(&token, now);
+        Ok(())
+    }
+
+    async fn release(&self, token: ClaimToken) -> Result<(), DedupError> {
+        self.release_sync(&token);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn k(n: u128) -> HashKey {
+        HashKey(n.wrapping_mul(0x9e3779b97f4a7c15_f39cc0605cedc834))
+    }
+    fn t(s: u64) -> Duration {
+        Duration::from_secs(1_700_000_000 + s)
+    }
+
+    #[test]
+    fn first_copy_wins_after_commit() {
+        let s = EmbeddedStore::new(Duration::from_secs(3600), 1000);
+        let Claim::New(tok) = s.claim_sync(k(1), "a", t(0)) else {
+            panic!("first claim must be new")
+        };
+        assert_eq!(s.claim_sync(k(1), "b", t(1)), Claim::InFlight);
+        s.commit_sync(&tok, t(1));
+        assert_eq!(
+            s.claim_sync(k(1), "b", t(2)),
+            Claim::Duplicate { of: "a".into() }
+        );
+        assert!(matches!(s.claim_sync(k(2), "c", t(2)), Claim::New(_)));
+    }
+
+    #[test]
+    fn released_claims_can_be_taken_again() {
+        let s = EmbeddedStore::new(Duration::from_secs(3600), 1000);
+        let Claim::New(tok) = s.claim_sync(k(1), "a", t(0)) else {
+            panic!()
+        };
+        s.release_sync(&tok);
+        let Claim::New(tok2) = s.claim_sync(k(1), "b", t(1)) else {
+            panic!("released claim must be claimable")
+        };
+        s.commit_sync(&tok2, t(1));
+        assert_eq!(
+            s.claim_sync(k(1), "a", t(2)),
+            Claim::Duplicate { of: "b".into() }
+        );
+    }
+
+    #[test]
+    fn stale_pending_claims_are_taken_over() {
+        let s = EmbeddedStore::new(Duration::from_secs(3600), 1000)
+            .with_pending_ttl(Duration::from_secs(10));
+        let Claim::New(old) = s.claim_sync(k(1), "a", t(0)) else {
+            panic!()
+        };
+        assert_eq!(s.claim_sync(k(1), "b", t(5)), Claim::InFlight);
+        let Claim::New(new) = s.claim_sync(k(1), "b", t(11)) else {
+            panic!("stale claim must be taken over")
+        };
+        s.commit_sync(&old, t(12)); // the late holder's commit is ignored
+        s.commit_sync(&new, t(12));
+        assert_eq!(
+            s.claim_sync(k(1), "c", t(13)),
+            Claim::Duplicate { of: "b".into() }
+        );
+    }
+
+    #[test]
+    fn entries_expire_after_the_window() {
+        let w = 800;
+        let s = EmbeddedStore::new(Duration::from_secs(w), 1000);
+        let Claim::New(tok) = s.claim_sync(k(1), "a", t(0)) else {
+            panic!()
+        };
+        s.commit_sync(&tok, t(0));
+        // Remembered for the whole window...
+        assert!(matches!(
+            s.claim_sync(k(1), "b", t(w - 1)),
+            Claim::Duplicate { .. }
+        ));
+        // ...and forgotten within one generation span after it.
+        assert!(matches!(
+            s.claim_sync(k(1), "b", t(w + w / 8 + 1)),
+            Claim::New(_)
+        ));
+        assert_eq!(s.stats().entries, 0);
+    }
+
+    #[test]
+    fn memory_is_bounded_by_count() {
+        let s = EmbeddedStore::new(Duration::from_secs(86_400), 800);
+        for i in 0..10_000u128 {
+            if let Claim::New(tok) = s.claim_sync(k(i), "id", t(0)) {
+                s.commit_sync(&tok, t(0));
+            }
+        }
+        let st = s.stats();
+        assert!(st.entries <= 800 + 100, "{st:?}");
+        assert!(st.evicted > 0);
+        // The newest are still remembered.
+        assert!(matches!(
+            s.claim_sync(k(9_999), "x", t(1)),
+            Claim::Duplicate { .. }
+        ));
+    }
+
+    #[test]
+    fn unicode_ids_survive_the_arena() {
+        let s = EmbeddedStore::new(Duration::from_secs(60), 10);
+        let Claim::New(tok) = s.claim_sync(k(1), "ид-文章-🙂", t(0)) else {
+            panic!()
+        };
+        s.commit_sync(&tok, t(0));
+        assert_eq!(
+            s.claim_sync(k(1), "x", t(1)),
+            Claim::Duplicate {
+                of: "ид-文章-🙂".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! Exact-duplicate memory behind one small trait, so the worker does not care whether it is the
+//! embedded in-process store or a store the fleet shares.
+//!
+//! A claim is tied to delivery: the worker claims a content hash *before* publishing, and
+//! commits the claim only after the publish ack arrived, or releases it when publishing failed.
+//! A claim that is neither committed nor released (a crash) never turns an article into a
+//! "duplicate" of an article that was never published: see each store for how it recovers.
+
+pub mod embedded;
+
+use std::future::Future;
+use std::time::Duration;
+
+pub use embedded::EmbeddedStore;
+
+/// A content hash as the stores key it: the first 16 bytes of the blake3 hash (collisions at
+/// 2^-64 after 2^32 articles are far below any other failure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HashKey(pub u128);
+
+impl HashKey {
+    pub fn from_hash(hash: &[u8; 32]) -> HashKey {
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&hash[..16]);
+        HashKey(u128::from_le_bytes(b))
+    }
+}
+
+/// Proof of a claim, handed back on commit or release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimToken {
+    pub key: HashKey,
+    pub token: u64,
+}
+
+/// The answer to "has this content been seen?".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// First sighting: publish it, then commit (or release on failure).
+    New(ClaimToken),
+    /// Already published under article `of`.
+    Duplicate { of: String },
+    /// Another delivery holds the claim and has not published yet: retry later.
+    InFlight,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("dedup store unavailable: {0}")]
+pub struct DedupError(pub String);
+
+/// The store every worker talks to. `now` is wall time since the Unix epoch, passed in so the
+/// stores stay deterministic under test.
+pub trait DedupStore: Send + Sync + 'static {
+    fn claim(
+        &self,
+        key: HashKey,
+        id: &str,
+        now: Duration,
+    ) -> impl Future<Output = Result<Claim, DedupError>> + Send;
+    fn commit(
+        &self,
+        token: ClaimToken,
+        now: Duration,
+    ) -> impl Future<Output = Result<(), DedupError>> + Send;
+    fn release(&self, token: ClaimToken) -> impl Future<Output = Result<(), DedupError>> + Send;
+}

@@ -1,0 +1,191 @@
+//! Text normalisation: the tidy form of the cleaned body, and the *hash form* the content hash is
+//! taken over.
+//!
+//! The hash form makes two syndicated copies of one story equal when they differ only in
+//! typography (curly or straight quotes, dash variants, no-break spaces, Unicode normal forms,
+//! zero-width characters), whitespace and paragraph breaks, or letter case (SPEC `content_hash`).
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Maps typographic variants to one form; `None` drops the character.
+#[inline]
+fn fold_char(c: char) -> Option<char> {
+    match c {
+        // Quotes and apostrophes (including the acute accent and backtick used as apostrophes).
+        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '`' | '\u{00b4}' => {
+            Some('\'')
+        }
+        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{00ab}'
+        | '\u{00bb}' => Some('"'),
+        // Hyphens, dashes and minus signs.
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => Some('-'),
+        // Zero-width and invisible formatting characters, soft hyphen, BOM.
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}' => None,
+        c => Some(c),
+    }
+}
+
+/// Whether a character counts as whitespace for collapsing (Unicode White_Space).
+#[inline]
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+/// Appends the hash form of `text` to `out`: NFKC, typography folded, lower-cased, every run of
+/// whitespace (line breaks included) one space, no leading or trailing space.
+///
+/// `out` is a reusable buffer; appending lets callers hash several pieces as one text.
+pub fn push_hash_form(text: &str, out: &mut String) {
+    // A space is owed before the next visible character once anything precedes it, so pieces
+    // appended one after another read as one text.
+    let mut pending = !out.is_empty();
+    let mut emit = |c: char, out: &mut String| {
+        let Some(c) = fold_char(c) else { return };
+        if is_space(c) {
+            pending = !out.is_empty();
+            return;
+        }
+        if pending {
+            out.push(' ');
+            pending = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    };
+    if text.is_ascii() {
+        text.chars().for_each(|c| emit(c, out));
+    } else {
+        // Fold typography before NFKC as well as after, so compatibility characters that
+        // decompose into quote or dash variants end up folded too.
+        text.chars()
+            .filter_map(fold_char)
+            .nfkc()
+            .for_each(|c| emit(c, out));
+    }
+}
+
+/// The hash form of one text (see [`push_hash_form`]).
+pub fn hash_form(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_hash_form(text, &mut out);
+    out
+}
+
+/// `blake3:` + 64 hex characters.
+pub fn format_hash(hash: &blake3::Hash) -> String {
+    format!("blake3:{}", hash.to_hex())
+}
+
+/// Tidies one paragraph for output: control characters dropped, runs of horizontal whitespace
+/// (tabs, no-break spaces, doubled spaces) made one space, ends trimmed. Letters, quotes and
+/// dashes stay as the source wrote them.
+pub fn tidy_paragraph(p: &str, out: &mut String) {
+    let mut pending = false;
+    let start = out.len();
+    for c in p.chars() {
+        if is_space(c) {
+            pending = out.len() > start;
+            continue;
+        }
+        if c.is_control() || c == '\u{feff}' {
+            continue;
+        }
+        if pending {
+            out.push(' ');
+            pending = false;
+        }
+        out.push(c);
+    }
+}
+
+/// Splits a body into tidied, non-empty paragraphs. SPEC: paragraphs are separated by newlines
+/// or blank lines (CR, CRLF, LF, and the Unicode line and paragraph separators all count).
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.split(['\n', '\r', '\u{2028}', '\u{2029}', '\u{0085}'])
+        .filter_map(|line| {
+            let mut p = String::with_capacity(line.len());
+            tidy_paragraph(line, &mut p);
+            (!p.is_empty()).then_some(p)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn typography_case_and_whitespace_fold_away() {
+        let a = "“Most importantly,” Pompeo said — it’s real.\n\nNext   paragraph.";
+        let b = "\"most importantly,\" POMPEO said - it's real.\r\nNext paragraph.";
+        let c = "\u{201c}Most\u{00a0}importantly,\u{201d} Pompeo said \u{2013} it\u{2019}s real.\nNext paragraph.";
+        assert_eq!(hash_form(a), hash_form(b));
+        assert_eq!(hash_form(a), hash_form(c));
+        assert_eq!(
+            hash_form(a),
+            "\"most importantly,\" pompeo said - it's real. next paragraph."
+        );
+    }
+
+    #[test]
+    fn unicode_forms_fold_away() {
+        let nfc = "Café déjà vu";
+        let nfd: String = nfc.nfd().collect();
+        assert_ne!(nfc, nfd);
+        assert_eq!(hash_form(nfc), hash_form(&nfd));
+        assert_eq!(hash_form("ﬁne ＡＢＣ"), "fine abc");
+        assert_eq!(
+            hash_form("zero\u{200b}width soft\u{00ad}hyphen"),
+            "zerowidth softhyphen"
+        );
+    }
+
+    #[test]
+    fn pieces_append_with_one_space() {
+        let mut out = String::new();
+        push_hash_form("  First  ", &mut out);
+        push_hash_form("", &mut out);
+        push_hash_form("Second", &mut out);
+        assert_eq!(out, "first second");
+        assert_eq!(hash_form("First\n\nSecond"), out);
+    }
+
+    #[test]
+    fn paragraphs_split_and_tidy() {
+        let p = paragraphs("  One\u{a0}\u{a0}two \r\n\r\n\tThree\u{0007}\n\n\n");
+        assert_eq!(p, vec!["One two".to_string(), "Three".to_string()]);
+    }
+
+    proptest! {
+        #[test]
+        fn hash_form_is_idempotent(s in "\\PC*") {
+            let once = hash_form(&s);
+            prop_assert_eq!(hash_form(&once), once.clone());
+        }
+
+        #[test]
+        fn whitespace_and_case_never_matter(words in proptest::collection::vec("[a-zA-Zé’“”—]{1,8}", 1..20), seps in proptest::collection::vec(prop_oneof![Just(" "), Just("  "), Just("\n"), Just("\n\n"), Just("\u{a0}"), Just("\r\n")], 20)) {
+            let mut a = String::new();
+            let mut b = String::new();
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 { a.push(' '); b.push_str(seps[i % seps.len()]); }
+                a.push_str(w);
+                b.push_str(&w.to_uppercase());
+            }
+            prop_assert_eq!(hash_form(&a), hash_form(&b));
+        }
+
+        #[test]
+        fn tidy_never_panics_and_has_no_runs(s in "\\PC*") {
+            for p in paragraphs(&s) {
+                prop_assert!(!p.contains("  "));
+                prop_assert!(!p.starts_with(' ') && !p.ends_with(' '));
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Sentence and word segmentation shared by `stats` and the annotators.
+//!
+//! Sentences end at `.`, `!`, `?`, `…` (and CJK full stops) followed by a space and a capital,
+//! digit or opening quote, unless the word before the stop is an abbreviation or an initial
+//! ("Mr.", "U.S.", "J. K."), which would otherwise split most news sentences that name people.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Words whose trailing period does not end a sentence (compared lower-case, without the dot).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
+    "cmdr", "adm", "maj", "st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "nos", "vs", "etc",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt",
+    "ft", "rev", "hon", "pres", "supt", "det", "insp", "cpl", "pvt", "fig", "approx", "dept",
+    "univ", "assn", "bros", "ave", "blvd", "rd", "e.g", "i.e", "al", "gov't", "messrs", "mme",
+    "mlle", "nr", "art", "abs", "bzw", "ca", "dh", "evtl", "ggf", "usw", "vgl", "z.b",
+];
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…')
+}
+
+fn is_cjk_terminal(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '｡')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）'
+    )
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '“' | '‘' | '«' | '(' | '[' | '¿' | '¡' | '„'
+    )
+}
+
+/// Whether the word ending just before byte `dot` is an abbreviation or an initial.
+fn abbreviation_before(text: &str, dot: usize) -> bool {
+    // Look back a bounded distance: a longer "word" is no abbreviation, and an unbounded scan
+    // would make a text of dots without spaces quadratic.
+    let mut lo = dot.saturating_sub(24);
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let head = &text[lo..dot];
+    let word_start = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace() || is_opener(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &head[word_start..];
+    if word.is_empty() {
+        return false;
+    }
+    let mut chars = word.chars();
+    let first = chars.next().unwrap_or(' ');
+    // A single letter ("J.") or letters with inner dots ("U.S", "a.m").
+    if word.chars().count() == 1 && first.is_alphabetic() {
+        return true;
+    }
+    if word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.') {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// Byte ranges of the sentences of one paragraph (no line breaks expected; any are spaces).
+pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = 0usize;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let cjk = is_cjk_terminal(c);
+        if !is_terminal(c) && !cjk {
+            continue;
+        }
+        // Swallow a run of terminals and closing quotes/brackets.
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = iter.peek() {
+            if is_terminal(d) || is_cjk_terminal(d) || is_closer(d) {
+                end = j + d.len_utf8();
+                iter.next();
+            } else {
+                break;
+            }
+        }
+        let rest = &text[end..];
+        let boundary = if cjk {
+            true
+        } else {
+            let after_space = rest.trim_start();
+            let had_space = after_space.len() < rest.len();
+            let next = after_space.chars().find(|c| !is_opener(*c)).unwrap_or(' ');
+            had_space
+                && !after_space.is_empty()
+                && (next.is_uppercase()
+                    || next.is_numeric()
+                    || !next.is_alphabetic()
+                    || is_caseless(next))
+                && !(c == '.' && abbreviation_before(text, i))
+        };
+        if boundary {
+            let s = text[start..end].trim();
+            if !s.is_empty() {
+                let lead = text[start..].len() - text[start..].trim_start().len();
+                spans.push((start + lead, start + lead + s.len()));
+            }
+            start = end;
+        }
+    }
+    let s = text[start..].trim();
+    if !s.is_empty() {
+        let lead = text[start..].len() - text[start..].trim_start().len();
+        spans.push((start + lead, start + lead + s.len()));
+    }
+    spans
+}
+
+/// Letters of scripts without case (Arabic, Hebrew, CJK, Indic, ...) can start a sentence.
+fn is_caseless(c: char) -> bool {
+    c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase()
+}
+
+/// Number of words: Unicode word segments (each CJK ideograph counts as one).
+pub fn word_count(text: &str) -> usize {
+    text.unicode_words().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sents(t: &str) -> Vec<&str> {
+        sentence_spans(t)
+            .into_iter()
+            .map(|(a, b)| &t[a..b])
+            .collect()
+    }
+
+    #[test]
+    fn news_sentences() {
+        assert_eq!(
+            sents(
+                "U.S. Secretary of State Mike Pompeo said on Monday it was ready. Mr. Kim agreed! Did he?"
+            ),
+            vec![
+                "U.S. Secretary of State Mike Pompeo said on Monday it was ready.",
+                "Mr. Kim agreed!",
+                "Did he?"
+            ]
+        );
+        assert_eq!(
+            sents(
+                "\"So this is a good outcome,\" Pompeo said. \"We agree.\" Then J. K. Rowling left."
+            ),
+            vec![
+                "\"So this is a good outcome,\" Pompeo said.",
+                "\"We agree.\"",
+                "Then J. K. Rowling left."
+            ]
+        );
+        assert_eq!(
+            sents("It cost 3.5 million. Then 4 more."),
+            vec!["It cost 3.5 million.", "Then 4 more."]
+        );
+        assert_eq!(
+            sents("北京是首都。上海很大。"),
+            vec!["北京是首都。", "上海很大。"]
+        );
+        assert_eq!(sents("no stop at the end"), vec!["no stop at the end"]);
+        assert!(sents("   ").is_empty());
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(word_count("It's a well-known fact, isn't it?"), 7);
+        assert_eq!(word_count("北京是首都"), 5);
+    }
+
+    proptest! {
+        #[test]
+        fn spans_are_in_order_and_on_char_boundaries(s in "\\PC{0,300}") {
+            let mut last = 0;
+            for (a, b) in sentence_spans(&s) {
+                prop_assert!(a >= last && b > a && b <= s.len());
+                prop_assert!(s.is_char_boundary(a) && s.is_char_boundary(b));
+                last = b;
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Adapters at the edges: where messages come from and go to.
+
+pub mod nats;
+pub mod stdio;
+pub mod subject;

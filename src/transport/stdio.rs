@@ -1,0 +1,259 @@
+//! `pipe` mode (SPEC): JSON Lines on standard input, one JSON line per input line on standard
+//! output, in input order, through the same pipeline and the embedded dedup store.
+//!
+//! Lines are processed in chunks: the CPU work of a chunk runs in parallel, then dedup decisions
+//! are taken one line after another in input order, so the first copy is always the original.
+
+use crate::config::Config;
+use crate::dedup::{Claim, EmbeddedStore, HashKey};
+use crate::pipeline::{Pipeline, PipelineOptions, Processed};
+use crate::record::{
+    Duplicate, DuplicateKind, PipeRejection, RejectReason, Rejection, RejectionBody,
+};
+use chrono::Utc;
+use rayon::prelude::*;
+use std::io::{self, BufRead, Write};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Lines processed in parallel before their dedup decisions are taken in order.
+const CHUNK: usize = 256;
+
+/// Counts by outcome, printed as the summary line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PipeSummary {
+    pub lines: u64,
+    pub new: u64,
+    pub exact_duplicates: u64,
+    pub rejected: u64,
+}
+
+impl std::fmt::Display for PipeSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "lines={} new={} exact_duplicates={} rejected={}",
+            self.lines, self.new, self.exact_duplicates, self.rejected
+        )
+    }
+}
+
+/// One input line, read with a bound: beyond `limit` bytes only the length is kept.
+enum Line {
+    Bytes(Vec<u8>),
+    TooLong(usize),
+}
+
+/// Reads one line (without its `\n` or `\r\n`), keeping at most `limit + 1` bytes of it.
+fn read_line(input: &mut impl BufRead, limit: usize) -> io::Result<Option<Line>> {
+    let mut buf = Vec::new();
+    let mut total = 0usize;
+    let mut any = false;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (part, done) = match memchr(chunk) {
+            Some(i) => (&chunk[..i], Some(i + 1)),
+            None => (chunk, None),
+        };
+        total += part.len();
+        if buf.len() <= limit {
+            let room = (limit + 1).saturating_sub(buf.len());
+            buf.extend_from_slice(&part[..part.len().min(room)]);
+        }
+        let consumed = done.unwrap_or(chunk.len());
+        input.consume(consumed);
+        if done.is_some() {
+            break;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if total > limit {
+        return Ok(Some(Line::TooLong(total)));
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(Some(Line::Bytes(buf)))
+}
+
+fn memchr(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
+}
+
+/// Runs `pipe` over `input`, writing to `output`. Returns the counts; I/O errors on the streams
+/// are the only errors (a rejected line is an output line, not an error).
+pub fn run_pipe(
+    config: &Config,
+    mut input: impl BufRead,
+    mut output: impl Write,
+) -> io::Result<PipeSummary> {
+    let opts = PipelineOptions::from_config(config);
+    let limit = opts.max_message_bytes;
+    let pipeline = Pipeline::new(opts);
+    let store = EmbeddedStore::new(config.dedup.window, config.dedup.max_entries);
+    let threads = config.pipeline_threads();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(crate::worker::PIPELINE_STACK)
+        .thread_name(|i| format!("pipeline-{i}"))
+        .build()
+        .map_err(io::Error::other)?;
+
+    let mut summary = PipeSummary::default();
+    let mut out = Vec::with_capacity(1 << 16);
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        while chunk.len() < CHUNK {
+            match read_line(&mut input, limit)? {
+                Some(line) => chunk.push(line),
+                None => break,
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let now = Utc::now();
+        let results: Vec<Result<Processed, Rejection>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|line| match line {
+                    Line::Bytes(b) => pipeline.process(b, now),
+                    Line::TooLong(n) => Err(Rejection::new(
+                        RejectReason::TooLarge,
+                        format!("{n} bytes exceeds the limit of {limit}"),
+                    )),
+                })
+                .collect()
+        });
+        for result in results {
+            summary.lines += 1;
+            out.clear();
+            match result {
+                Ok(mut p) => {
+                    let now = epoch_now();
+                    match store.claim_sync(HashKey::from_hash(&p.hash), &p.record.id, now) {
+                        Claim::New(token) => {
+                            store.commit_sync(&token, now);
+                            summary.new += 1;
+                        }
+                        Claim::Duplicate { of } => {
+                            summary.exact_duplicates += 1;
+                            p.record.duplicate = Some(Duplicate {
+                                kind: DuplicateKind::Exact,
+                                of,
+                                similarity: 1.0,
+                            });
+                        }
+                        // Lines are decided one at a time: nothing is ever in flight here.
+                        Claim::InFlight => summary.new += 1,
+                    }
+                    serde_json::to_writer(&mut out, &p.record).map_err(io::Error::other)?;
+                }
+                Err(r) => {
+                    summary.rejected += 1;
+                    let line = PipeRejection {
+                        id: r.id.as_deref(),
+                        line: summary.lines,
+                        rejected: RejectionBody {
+                            reason: r.reason,
+                            detail: &r.detail,
+                        },
+                    };
+                    serde_json::to_writer(&mut out, &line).map_err(io::Error::other)?;
+                }
+            }
+            out.push(b'\n');
+            output.write_all(&out)?;
+        }
+    }
+    output.flush()?;
+    Ok(summary)
+}
+
+fn epoch_now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pipe(input: &str) -> (Vec<serde_json::Value>, PipeSummary) {
+        let mut out = Vec::new();
+        let s = run_pipe(&Config::defaults(), input.as_bytes(), &mut out).unwrap();
+        let lines = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (lines, s)
+    }
+
+    #[test]
+    fn one_line_out_per_line_in_and_first_copy_wins() {
+        let input = concat!(
+            "{\"id\":\"a\",\"text\":\"Same story.\"}\n",
+            "not json\n",
+            "\n",
+            "{\"id\":\"b\",\"text\":\"SAME   story.\"}\r\n",
+            "{\"id\":\"c\",\"text\":\"Other story.\"}"
+        );
+        let (lines, s) = pipe(input);
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines[0]["id"], "a");
+        assert!(lines[0].get("duplicate").is_none());
+        assert_eq!(lines[1]["rejected"]["reason"], "invalid_json");
+        assert_eq!(lines[1]["line"], 2);
+        assert_eq!(lines[2]["rejected"]["reason"], "invalid_json");
+        assert_eq!(lines[3]["duplicate"]["kind"], "exact");
+        assert_eq!(lines[3]["duplicate"]["of"], "a");
+        assert_eq!(lines[4]["id"], "c");
+        assert_eq!(
+            s,
+            PipeSummary {
+                lines: 5,
+                new: 2,
+                exact_duplicates: 1,
+                rejected: 2
+            }
+        );
+    }
+
+    #[test]
+    fn over_long_lines_are_rejected_without_being_held() {
+        let mut cfg = Config::defaults();
+        cfg.input.max_message_bytes = crate::config::ByteSize(100);
+        let input = format!(
+            "{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n",
+            "x".repeat(10_000)
+        );
+        let mut out = Vec::new();
+        let s = run_pipe(&cfg, input.as_bytes(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["rejected"]["reason"], "too_large");
+        assert_eq!(lines[1]["text"], "ok");
+        assert_eq!(s.rejected, 1);
+    }
+
+    #[test]
+    fn order_is_kept_across_chunks() {
+        let input: String = (0..1000)
+            .map(|i| format!("{{\"id\":\"{i}\",\"text\":\"Story number {i}.\"}}\n"))
+            .collect();
+        let (lines, _) = pipe(&input);
+        for (i, l) in lines.iter().enumerate() {
+            assert_eq!(l["id"], i.to_string());
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! The worker loop: pulls articles, hands each to a [`handle::Handler`] task, and owns the
+//! delivery semantics around them: bounded in-flight work, rebuilding the pull when it breaks,
+//! and a graceful drain on shutdown.
+//!
+//! [`run`] takes the configuration and a shutdown future, so tests run whole workers in-process
+//! with their own trigger (the binary passes SIGTERM/SIGINT).
+
+pub mod advisory;
+pub mod dead_letter;
+pub mod handle;
+pub mod pool;
+pub mod stats;
+
+pub use pool::PIPELINE_STACK;
+
+use crate::config::{Config, InputMode};
+use crate::dedup::{DedupStore, EmbeddedStore};
+use crate::pipeline::{Pipeline, PipelineOptions};
+use crate::transport::nats::{self as natsx, ConnectionState};
+use crate::transport::subject::SubjectTemplate;
+use anyhow::{Context as _, anyhow};
+use async_nats::jetstream::consumer::pull;
+use futures::StreamExt;
+use handle::{Handler, Incoming, Outputs};
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tracing::{info, warn};
+
+/// Live state shared with readiness checks and tests.
+#[derive(Debug, Default)]
+pub struct WorkerState {
+    pub connection: Arc<ConnectionState>,
+    /// A pull (or subscription) is open and has not reported a missed heartbeat.
+    pub consuming: AtomicBool,
+    /// Shutdown has begun: no new work is taken.
+    pub draining: AtomicBool,
+    pub stats: Arc<stats::WorkerStats>,
+}
+
+impl WorkerState {
+    /// Ready to take work: connected, consuming, not draining.
+    pub fn is_ready(&self) -> bool {
+        self.connection.is_connected()
+            && self.consuming.load(Ordering::Relaxed)
+            && !self.draining.load(Ordering::Relaxed)
+    }
+}
+
+/// Runs the worker until `shutdown` resolves, then drains: stops pulling, finishes and acks
+/// what is in flight (up to `worker.shutdown_timeout`) and closes the connection.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+    run_with_state(config, shutdown, Arc::new(WorkerState::default())).await
+}
+
+/// [`run`], sharing its live state with the caller.
+pub async fn run_with_state(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send,
+    state: Arc<WorkerState>,
+) -> anyhow::Result<()> {
+    let store = Arc::new(EmbeddedStore::new(
+        config.dedup.window,
+        config.dedup.max_entries,
+    ));
+    run_with_store(config, shutdown, state, store).await
+}
+
+/// [`run`] with an explicit dedup store (the seam a fleet-shared store plugs into).
+pub async fn run_with_store<S: DedupStore>(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send,
+    state: Arc<WorkerState>,
+    store: Arc<S>,
+) -> anyhow::Result<()> {
+    let inflight = config.worker.max_inflight;
+    let client = natsx::connect(&config.nats, state.connection.clone(), inflight * 2).await?;
+    info!(
+        url = %natsx::redact_url(&config.nats.url),
+        mode = ?config.input.mode,
+        "connected"
+    );
+    let js = natsx::jetstream(client.clone(), &config);
+    natsx::ensure_output_streams(&js, &config)
+        .await
+        .context("cannot set up the output streams")?;
+
+    let duplicates = if config.output.duplicates_subject.is_empty() {
+        None
+    } else {
+        let subject = config.output.duplicates_subject.clone();
+        let durable = js.stream_by_subject(subject.as_str()).await.is_ok();
+        if !durable {
+            warn!(%subject, "no stream captures the duplicates subject: notices are sent without acks");
+        }
+        Some((subject, durable))
+    };
+    let (max_deliver, ack_wait) = (
+        config.nats.consumer.max_deliver,
+        config.nats.consumer.ack_wait,
+    );
+    let handler = Arc::new(Handler {
+        client: client.clone(),
+        js: js.clone(),
+        pipeline: Arc::new(Pipeline::new(PipelineOptions::from_config(&config))),
+        pool: Arc::new(pool::CpuPool::new(config.pipeline_threads())?),
+        store,
+        outputs: Outputs {
+            subject: SubjectTemplate::parse(&config.output.subject).map_err(|e| anyhow!(e))?,
+            dead_letter_subject: config.output.dead_letter_subject.clone(),
+            duplicates,
+        },
+        backoff: config.nats.consumer.backoff.clone(),
+        max_deliver,
+        ack_wait,
+        ack_timeout: config.nats.request_timeout,
+        stats: state.stats.clone(),
+    });
+
+    let mut tasks = JoinSet::new();
+    let permits = Arc::new(Semaphore::new(inflight));
+    tokio::pin!(shutdown);
+    match config.input.mode {
+        InputMode::Jetstream => {
+            consume_jetstream(
+                &config,
+                &js,
+                &handler,
+                &permits,
+                &mut tasks,
+                &state,
+                &mut shutdown,
+            )
+            .await?
+        }
+        InputMode::Core => {
+            consume_core(
+                &config,
+                &client,
+                &handler,
+                &permits,
+                &mut tasks,
+                &state,
+                &mut shutdown,
+            )
+            .await?
+        }
+    }
+
+    state.draining.store(true, Ordering::Relaxed);
+    state.consuming.store(false, Ordering::Relaxed);
+    info!(in_flight = tasks.len(), "draining");
+    let drained = tokio::time::timeout(config.worker.shutdown_timeout, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        warn!(
+            left = tasks.len(),
+            "shutdown timeout: abandoning unfinished messages (they will be redelivered)"
+        );
+        tasks.abort_all();
+    }
+    if let Err(e) = tokio::time::timeout(Duration::from_secs(5), client.drain()).await {
+        warn!(error = %e, "connection drain timed out");
+    }
+    info!(summary = %state.stats.summary(), "stopped");
+    Ok(())
+}
+
+/// Waits for a free in-flight slot, or shutdown.
+async fn acquire(
+    permits: &Arc<Semaphore>,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    tokio::select! {
+        biased;
+        _ = shutdown => None,
+        p = permits.clone().acquire_owned() => p.ok(),
+    }
+}
+
+/// Opens the pull: binds (or provisions) the stream and consumer, starts a batched pull with
+/// heartbeats. Returns the consumer's `max_deliver` too (the consumer may predate our config).
+async fn open_pull(
+    js: &async_nats::jetstream::Context,
+    config: &Config,
+) -> anyhow::Result<(pull::Stream, i64, String)> {
+    let mut stream = natsx::ensure_input_stream(js, config).await?;
+    let mut consumer = natsx::ensure_consumer(&mut stream, config).await?;
+    let info = consumer.info().await?.clone();
+    let c = &config.nats.consumer;
+    let batch = c.batch.min(config.worker.max_inflight).max(1);
+    let messages = consumer
+        .stream()
+        .max_messages_per_batch(batch)
+        .heartbeat(c.heartbeat)
+        .expires(c.expires)
+        .messages()
+        .await?;
+    Ok((messages, info.config.max_deliver, info.stream_name))
+}
+
+async fn consume_jetstream<S: DedupStore>(
+    config: &Config,
+    js: &async_nats::jetstream::Context,
+    handler: &Arc<Handler<S>>,
+    permits: &Arc<Semaphore>,
+    tasks: &mut JoinSet<()>,
+    state: &Arc<WorkerState>,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+) -> anyhow::Result<()> {
+    let mut retry_delay = Duration::from_millis(200);
+    let mut advisory_started = false;
+    'rebuild: loop {
+        let (mut messages, max_deliver, stream_name) = match open_pull(js, config).await {
+            Ok(opened) => opened,
+            Err(e) if e.downcast_ref::<natsx::Refused>().is_some() => {
+                return Err(e.context("cannot set up the input consumer"));
+            }
+            Err(e) => {
+                warn!(error = %format!("{e:#}"), retry_in = ?retry_delay, "cannot open the pull consumer");
+                tokio::select! {
+                    _ = &mut *shutdown => return Ok(()),
+                    _ = tokio::time::sleep(retry_delay) => {}
+                }
+                retry_delay = (retry_delay * 2).min(Duration::from_secs(10));
+                continue 'rebuild;
+            }
+        };
+        if max_deliver != handler.max_deliver {
+            warn!(
+                consumer_max_deliver = max_deliver,
+                configured = handler.max_deliver,
+                "the existing consumer's max_deliver differs from the configuration; the consumer's applies"
+            );
+        }
+        if !advisory_started {
+            advisory_started = true;
+            tokio::spawn(advisory::run(
+                handler.client.clone(),
+                js.clone(),
+                stream_name.clone(),
+                config.nats.consumer.durable.clone(),
+                config.output.dead_letter_subject.clone(),
+            ));
+        }
+        state.consuming.store(true, Ordering::Relaxed);
+        info!(stream = %stream_name, consumer = %config.nats.consumer.durable, "pulling");
+        loop {
+            while tasks.try_join_next().is_some() {}
+            let Some(permit) = acquire(permits, shutdown).await else {
+                return Ok(());
+            };
+            let next = tokio::select! {
+                biased;
+                _ = &mut *shutdown => return Ok(()),
+                next = messages.next() => next,
+            };
+            match next {
+                Some(Ok(msg)) => {
+                    retry_delay = Duration::from_millis(200);
+                    let handler = handler.clone();
+                    let incoming = Incoming::from_jetstream(msg);
+                    tasks.spawn(async move {
+                        handler.handle(incoming).await;
+                        drop(permit);
+                    });
+                }
+                Some(Err(e)) => {
+                    state.consuming.store(false, Ordering::Relaxed);
+                    warn!(error = %e, kind = ?e.kind(), "pull failed: rebuilding it");
+                    break;
+                }
+                None => {
+                    state.consuming.store(false, Ordering::Relaxed);
+                    warn!("pull ended: rebuilding it");
+                    break;
+                }
+            }
+        }
+        // Messages prefetched by the dropped pull are redelivered after ack_wait.
+        drop(messages);
+        tokio::select! {
+            _ = &mut *shutdown => return Ok(()),
+            _ = tokio::time::sleep(retry_delay) => {}
+        }
+        retry_delay = (retry_delay * 2).min(Duration::from_secs(10));
+    }
+}
+
+async fn consume_core<S: DedupStore>(
+    config: &Config,
+    client: &async_nats::Client,
+    handler: &Arc<Handler<S>>,
+    permits: &Arc<Semaphore>,
+    tasks: &mut JoinSet<()>,
+    state: &Arc<WorkerState>,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+) -> anyhow::Result<()> {
+    let mut subs = futures::stream::SelectAll::new();
+    for subject in &config.input.core_subjects {
+        let sub = client
+            .queue_subscribe(subject.clone(), config.input.queue_group.clone())
+            .await
+            .with_context(|| format!("cannot subscribe to {subject}"))?;
+        subs.push(sub);
+    }
+    state.consuming.store(true, Ordering::Relaxed);
+    info!(subjects = ?config.input.core_subjects, group = %config.input.queue_group, "subscribed (core NATS, at-most-once)");
+    let spawn = |tasks: &mut JoinSet<()>, msg, permit| {
+        let handler = handler.clone();
+        tasks.spawn(async move {
+            handler.handle(Incoming::from_core(msg)).await;
+            drop(permit);
+        });
+    };
+    loop {
+        while tasks.try_join_next().is_some() {}
+        let Some(permit) = acquire(permits, shutdown).await else {
+            break;
+        };
+        let next = tokio::select! {
+            biased;
+            _ = &mut *shutdown => break,
+            next = subs.next() => next,
+        };
+        match next {
+            Some(msg) => spawn(tasks, msg, permit),
+            None => break,
+        }
+    }
+    // Stop the server sending more, then finish what is already buffered here: in core mode a
+    // message dropped from our buffer is lost for good.
+    for sub in subs.iter_mut() {
+        let _ = sub.unsubscribe().await;
+    }
+    let _ = client.flush().await;
+    while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_millis(200), subs.next()).await {
+        match permits.clone().acquire_owned().await {
+            Ok(permit) => spawn(tasks, msg, permit),
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
