@@ -156,7 +156,10 @@ impl EmbeddedStore {
         let mut g = self.lock();
         g.expire(now.as_secs());
         let ttl = g.pending_ttl;
-        if g.pending.get(&key.0).is_some_and(|p| now.saturating_sub(p.since) < ttl) {
+        if g.pending
+            .get(&key.0)
+            .is_some_and(|p| now.saturating_sub(p.since) < ttl)
+        {
             return Claim::InFlight;
         }
         if let Some(of) = g.lookup(key.0) {

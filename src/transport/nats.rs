@@ -87,11 +87,76 @@ impl ConnectionState {
 
 /// Connects with the configured auth and TLS. `subscription_capacity` bounds each
 /// subscription's buffer (core mode relies on it to bound memory).
+///
+/// When the server is not reachable yet and `retry_on_initial_connect` is on, retries with
+/// backoff; a refusal that retrying cannot cure (bad credentials, TLS, a bad address) fails at
+/// once with a clear message, so a misconfigured worker exits instead of spinning.
 pub async fn connect(
     cfg: &NatsConfig,
     state: Arc<ConnectionState>,
     subscription_capacity: usize,
 ) -> anyhow::Result<Client> {
+    use async_nats::ConnectErrorKind as K;
+    let servers: Vec<async_nats::ServerAddr> = cfg
+        .url
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .with_context(|| format!("bad NATS server address `{}`", redact_url(s)))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    // async-nats ignores credentials in the URL; users put them there (NATS_URL) all the time.
+    let url_auth = servers.iter().find_map(|s| {
+        s.username()
+            .map(|u| (u.to_string(), s.password().map(str::to_string)))
+    });
+    let mut delay = Duration::from_millis(250);
+    loop {
+        let mut opts = options(cfg, state.clone(), subscription_capacity).await?;
+        let explicit = !cfg.auth.user.is_empty()
+            || cfg.auth.token.is_set()
+            || cfg.auth.nkey_seed.is_set()
+            || !cfg.auth.credentials_file.is_empty();
+        if let (false, Some((user, pass))) = (explicit, url_auth.clone()) {
+            opts = match pass {
+                Some(pass) => opts.user_and_password(user, pass),
+                None => opts.token(user),
+            };
+        }
+        match opts.connect(servers.clone()).await {
+            Ok(client) => {
+                state.connected.store(true, Ordering::Relaxed);
+                return Ok(client);
+            }
+            Err(e) => {
+                let url = redact_url(&cfg.url);
+                match e.kind() {
+                    K::AuthorizationViolation | K::Authentication => {
+                        bail!("NATS at {url} refused the credentials ({e}): check nats.auth")
+                    }
+                    K::Tls => bail!("TLS with NATS at {url} failed ({e}): check nats.tls"),
+                    K::ServerParse => bail!("bad NATS server address {url}: {e}"),
+                    _ if !cfg.retry_on_initial_connect => {
+                        bail!("cannot connect to NATS at {url}: {e}")
+                    }
+                    _ => {
+                        tracing::warn!(%url, error = %e, retry_in = ?delay, "NATS not reachable yet");
+                        tokio::time::sleep(delay).await;
+                        delay = (delay * 2).min(Duration::from_secs(5));
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn options(
+    cfg: &NatsConfig,
+    state: Arc<ConnectionState>,
+    subscription_capacity: usize,
+) -> anyhow::Result<ConnectOptions> {
     let auth = &cfg.auth;
     let mut opts = if !auth.credentials_file.is_empty() {
         ConnectOptions::with_credentials_file(&auth.credentials_file)
@@ -120,40 +185,15 @@ pub async fn connect(
         opts =
             opts.add_client_certificate(tls.cert_file.clone().into(), tls.key_file.clone().into());
     }
-    let cb_state = state.clone();
-    opts = opts
+    Ok(opts
         .name(&cfg.name)
         .connection_timeout(cfg.connect_timeout)
         .request_timeout(Some(cfg.request_timeout))
         .subscription_capacity(subscription_capacity.max(64))
         .event_callback(move |event| {
-            let state = cb_state.clone();
+            let state = state.clone();
             async move { state.on_event(&event) }
-        });
-    if cfg.retry_on_initial_connect {
-        opts = opts.retry_on_initial_connect();
-    }
-    let servers: Vec<async_nats::ServerAddr> = cfg
-        .url
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse()
-                .with_context(|| format!("bad NATS server address `{s}`"))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    let connecting = opts.connect(servers);
-    let client = if cfg.retry_on_initial_connect {
-        connecting.await
-    } else {
-        tokio::time::timeout(cfg.connect_timeout * 2, connecting)
-            .await
-            .map_err(|_| anyhow!("timed out connecting to {}", redact_url(&cfg.url)))?
-    }
-    .map_err(|e| anyhow!("cannot connect to NATS at {}: {e}", redact_url(&cfg.url)))?;
-    state.connected.store(true, Ordering::Relaxed);
-    Ok(client)
+        }))
 }
 
 /// Hides `user:password@` in a URL for logs.

@@ -126,6 +126,8 @@ pub struct Handler<S> {
     pub ack_wait: Duration,
     pub ack_timeout: Duration,
     pub stats: Arc<WorkerStats>,
+    /// Sent as `Enricher-Worker` with each record, for tracing a record to its replica.
+    pub worker_id: String,
 }
 
 /// A failure that a retry may cure.
@@ -250,6 +252,7 @@ impl<S: DedupStore> Handler<S> {
         headers.insert(NATS_MESSAGE_ID, p.record.content_hash.as_str());
         headers.insert("Enricher-Article-Id", id.as_str());
         headers.insert("Content-Type", "application/json");
+        headers.insert("Enricher-Worker", self.worker_id.as_str());
         let published = async {
             self.js
                 .send_publish(

@@ -17,16 +17,16 @@ use crate::config::{Config, InputMode};
 use crate::dedup::{DedupStore, EmbeddedStore};
 use crate::pipeline::{Pipeline, PipelineOptions};
 use crate::transport::nats::{self as natsx, ConnectionState};
+use crate::transport::pull::{PullError, Pulled, Puller};
 use crate::transport::subject::SubjectTemplate;
 use anyhow::{Context as _, anyhow};
-use async_nats::jetstream::consumer::pull;
 use futures::StreamExt;
 use handle::{Handler, Incoming, Outputs};
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tracing::{info, warn};
 
@@ -77,7 +77,11 @@ pub async fn run_with_store<S: DedupStore>(
     store: Arc<S>,
 ) -> anyhow::Result<()> {
     let inflight = config.worker.max_inflight;
-    let client = natsx::connect(&config.nats, state.connection.clone(), inflight * 2).await?;
+    tokio::pin!(shutdown);
+    let client = tokio::select! {
+        c = natsx::connect(&config.nats, state.connection.clone(), inflight * 2) => c?,
+        _ = &mut shutdown => return Ok(()),
+    };
     info!(
         url = %natsx::redact_url(&config.nats.url),
         mode = ?config.input.mode,
@@ -118,11 +122,11 @@ pub async fn run_with_store<S: DedupStore>(
         ack_wait,
         ack_timeout: config.nats.request_timeout,
         stats: state.stats.clone(),
+        worker_id: worker_id(),
     });
 
     let mut tasks = JoinSet::new();
     let permits = Arc::new(Semaphore::new(inflight));
-    tokio::pin!(shutdown);
     match config.input.mode {
         InputMode::Jetstream => {
             consume_jetstream(
@@ -171,6 +175,17 @@ pub async fn run_with_store<S: DedupStore>(
     Ok(())
 }
 
+/// This worker instance in record headers: host (the pod name in Kubernetes) and process id.
+fn worker_id() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into());
+    format!("{host}-{}", std::process::id())
+}
+
 /// Waits for a free in-flight slot, or shutdown.
 async fn acquire(
     permits: &Arc<Semaphore>,
@@ -183,25 +198,38 @@ async fn acquire(
     }
 }
 
-/// Opens the pull: binds (or provisions) the stream and consumer, starts a batched pull with
-/// heartbeats. Returns the consumer's `max_deliver` too (the consumer may predate our config).
-async fn open_pull(
+/// Binds (or provisions) the stream and consumer. Returns the consumer, its `max_deliver` (the
+/// consumer may predate our configuration) and the stream's name (it may be a user's stream).
+async fn open_consumer(
     js: &async_nats::jetstream::Context,
     config: &Config,
-) -> anyhow::Result<(pull::Stream, i64, String)> {
+) -> anyhow::Result<(async_nats::jetstream::consumer::PullConsumer, i64, String)> {
     let mut stream = natsx::ensure_input_stream(js, config).await?;
     let mut consumer = natsx::ensure_consumer(&mut stream, config).await?;
     let info = consumer.info().await?.clone();
-    let c = &config.nats.consumer;
-    let batch = c.batch.min(config.worker.max_inflight).max(1);
-    let messages = consumer
-        .stream()
-        .max_messages_per_batch(batch)
-        .heartbeat(c.heartbeat)
-        .expires(c.expires)
-        .messages()
-        .await?;
-    Ok((messages, info.config.max_deliver, info.stream_name))
+    Ok((consumer, info.config.max_deliver, info.stream_name))
+}
+
+/// Reserves in-flight capacity for the next pull request: at least half a batch (so requests
+/// are not dribbled out one message at a time), plus whatever else is free, up to a batch.
+async fn reserve(
+    permits: &Arc<Semaphore>,
+    batch: usize,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+) -> Option<OwnedSemaphorePermit> {
+    let min = (batch / 2).max(1);
+    let mut permit = tokio::select! {
+        biased;
+        _ = shutdown => return None,
+        p = permits.clone().acquire_many_owned(min as u32) => p.ok()?,
+    };
+    let extra = permits.available_permits().min(batch - min);
+    if extra > 0
+        && let Ok(more) = permits.clone().try_acquire_many_owned(extra as u32)
+    {
+        permit.merge(more);
+    }
+    Some(permit)
 }
 
 async fn consume_jetstream<S: DedupStore>(
@@ -213,10 +241,34 @@ async fn consume_jetstream<S: DedupStore>(
     state: &Arc<WorkerState>,
     shutdown: &mut (impl Future<Output = ()> + Unpin),
 ) -> anyhow::Result<()> {
+    let c = &config.nats.consumer;
+    let batch = c.batch.min(config.worker.max_inflight).max(1);
     let mut retry_delay = Duration::from_millis(200);
     let mut advisory_started = false;
+    let spawn = |tasks: &mut JoinSet<()>,
+                 msg: async_nats::Message,
+                 permit: Option<OwnedSemaphorePermit>| {
+        let handler = handler.clone();
+        let incoming = Incoming::from_jetstream(async_nats::jetstream::Message {
+            message: msg,
+            context: handler.js.clone(),
+        });
+        tasks.spawn(async move {
+            handler.handle(incoming).await;
+            drop(permit);
+        });
+    };
     'rebuild: loop {
-        let (mut messages, max_deliver, stream_name) = match open_pull(js, config).await {
+        let opened = match open_consumer(js, config).await {
+            Ok((consumer, max_deliver, stream)) => {
+                Puller::new(&handler.client, consumer, c.expires, c.heartbeat)
+                    .await
+                    .map(|p| (p, max_deliver, stream))
+                    .map_err(anyhow::Error::from)
+            }
+            Err(e) => Err(e),
+        };
+        let (mut puller, max_deliver, stream_name) = match opened {
             Ok(opened) => opened,
             Err(e) if e.downcast_ref::<natsx::Refused>().is_some() => {
                 return Err(e.context("cannot set up the input consumer"));
@@ -244,51 +296,66 @@ async fn consume_jetstream<S: DedupStore>(
                 handler.client.clone(),
                 js.clone(),
                 stream_name.clone(),
-                config.nats.consumer.durable.clone(),
+                c.durable.clone(),
                 config.output.dead_letter_subject.clone(),
             ));
         }
-        state.consuming.store(true, Ordering::Relaxed);
-        info!(stream = %stream_name, consumer = %config.nats.consumer.durable, "pulling");
-        loop {
+        info!(stream = %stream_name, consumer = %c.durable, "pulling");
+        // Capacity reserved for the outstanding request; each delivered message takes one.
+        let mut reserved: Option<OwnedSemaphorePermit> = None;
+        let failure = loop {
             while tasks.try_join_next().is_some() {}
-            let Some(permit) = acquire(permits, shutdown).await else {
-                return Ok(());
-            };
-            let next = tokio::select! {
+            if !puller.is_pulling() {
+                reserved = None;
+                let Some(permit) = reserve(permits, batch, shutdown).await else {
+                    break None;
+                };
+                if let Err(e) = puller.request(permit.num_permits()).await {
+                    break Some(e);
+                }
+                state.consuming.store(true, Ordering::Relaxed);
+                reserved = Some(permit);
+            }
+            let event = tokio::select! {
                 biased;
-                _ = &mut *shutdown => return Ok(()),
-                next = messages.next() => next,
+                _ = &mut *shutdown => break None,
+                event = puller.next() => event,
             };
-            match next {
-                Some(Ok(msg)) => {
+            match event {
+                Ok(Pulled::Message(msg)) => {
                     retry_delay = Duration::from_millis(200);
-                    let handler = handler.clone();
-                    let incoming = Incoming::from_jetstream(msg);
-                    tasks.spawn(async move {
-                        handler.handle(incoming).await;
-                        drop(permit);
-                    });
+                    let permit = reserved.as_mut().and_then(|r| r.split(1));
+                    spawn(tasks, msg, permit);
                 }
-                Some(Err(e)) => {
-                    state.consuming.store(false, Ordering::Relaxed);
-                    warn!(error = %e, kind = ?e.kind(), "pull failed: rebuilding it");
-                    break;
+                Ok(Pulled::RequestDone) => reserved = None,
+                Err(e) => break Some(e),
+            }
+        };
+        match failure {
+            // Shutdown: ask for nothing more, take on what was already delivered to us.
+            None => {
+                for msg in puller.drain_delivered(Duration::from_millis(100)).await {
+                    let permit = reserved.as_mut().and_then(|r| r.split(1));
+                    spawn(tasks, msg, permit);
                 }
-                None => {
-                    state.consuming.store(false, Ordering::Relaxed);
-                    warn!("pull ended: rebuilding it");
-                    break;
+                puller.close().await;
+                return Ok(());
+            }
+            Some(e) => {
+                state.consuming.store(false, Ordering::Relaxed);
+                warn!(error = %e, retry_in = ?retry_delay, "pull failed: rebuilding it");
+                drop(reserved);
+                puller.close().await;
+                if let PullError::Refused(_) = e {
+                    return Err(anyhow!("cannot pull from the consumer: {e}"));
                 }
+                tokio::select! {
+                    _ = &mut *shutdown => return Ok(()),
+                    _ = tokio::time::sleep(retry_delay) => {}
+                }
+                retry_delay = (retry_delay * 2).min(Duration::from_secs(10));
             }
         }
-        // Messages prefetched by the dropped pull are redelivered after ack_wait.
-        drop(messages);
-        tokio::select! {
-            _ = &mut *shutdown => return Ok(()),
-            _ = tokio::time::sleep(retry_delay) => {}
-        }
-        retry_delay = (retry_delay * 2).min(Duration::from_secs(10));
     }
 }
 

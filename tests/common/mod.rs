@@ -81,6 +81,7 @@ impl NatsServer {
         .arg(&log)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+        let before = self.log().matches("Server is ready").count();
         let child = cmd.spawn().unwrap_or_else(|e| {
             panic!(
                 "cannot start {} (set NATS_SERVER_BIN or put nats-server on PATH): {e}",
@@ -316,8 +317,14 @@ impl Drop for WorkerProcess {
     }
 }
 
+/// A test client; `nats://user:pass@host:port` credentials are honoured.
 pub async fn connect(url: &str) -> (async_nats::Client, jetstream::Context) {
-    let client = async_nats::connect(url).await.expect("connect");
+    let addr: async_nats::ServerAddr = url.parse().expect("server address");
+    let mut opts = async_nats::ConnectOptions::new();
+    if let (Some(u), Some(p)) = (addr.username(), addr.password()) {
+        opts = opts.user_and_password(u.into(), p.into());
+    }
+    let client = opts.connect(addr).await.expect("connect");
     let js = jetstream::new(client.clone());
     (client, js)
 }

@@ -1,0 +1,198 @@
+//! Crashes, broker restarts, draining and auth: nothing lost, nothing published twice.
+
+mod common;
+
+use common::*;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+/// Every id 0..n appears exactly once downstream.
+async fn assert_exactly_once(js: &async_nats::jetstream::Context, n: usize) {
+    let ids = output_ids(js).await;
+    let missing: Vec<usize> = (0..n)
+        .filter(|i| !ids.contains_key(&format!("art-{i}")))
+        .collect();
+    let twice: Vec<(&String, &usize)> = ids.iter().filter(|(_, c)| **c > 1).collect();
+    assert!(
+        missing.is_empty(),
+        "lost {} articles, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(10)]
+    );
+    assert!(twice.is_empty(), "published twice: {twice:?}");
+    assert_eq!(ids.len(), n);
+}
+
+#[tokio::test]
+async fn sigkill_mid_stream_then_restart_loses_nothing_and_publishes_nothing_twice() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    ensure_input_stream(&js).await;
+    let env = test_env(
+        &server.url(),
+        &[("ENRICHER__NATS__CONSUMER__ACK_WAIT", "2s")],
+    );
+    let n = 3000;
+    let articles: Vec<_> = (0..n).map(article).collect();
+    publish_articles(&js, &articles).await;
+
+    let mut w = spawn_worker_process(&env);
+    // Kill it hard twice, mid-stream, at different points.
+    for target in [300u64, 1200] {
+        let got = wait_stream_len(&js, "ENRICHED", target, WAIT).await;
+        assert!(got >= target, "worker stalled at {got}:\n{}", w.log());
+        w.kill9();
+        w = spawn_worker_process(&env);
+    }
+    assert_eq!(
+        wait_stream_len(&js, "ENRICHED", n as u64, WAIT).await,
+        n as u64,
+        "{}",
+        w.log()
+    );
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    // Give any straggling redelivery time to (wrongly) publish again.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_exactly_once(&js, n).await;
+    assert_eq!(stream_len(&js, "ARTICLES_DLQ").await, 0);
+}
+
+#[tokio::test]
+async fn nats_restart_mid_stream_loses_nothing() {
+    let mut server = NatsServer::start();
+    let url = server.url();
+    let (_c, js) = connect(&url).await;
+    ensure_input_stream(&js).await;
+    let mut worker = spawn_worker(test_config(&url, &[]));
+    worker.ready().await;
+    let n = 2000;
+    let first: Vec<_> = (0..n / 2).map(article).collect();
+    publish_articles(&js, &first).await;
+    assert!(wait_stream_len(&js, "ENRICHED", 200, WAIT).await >= 200);
+
+    server.restart();
+    // The worker reconnects by itself; a new client for the test.
+    let (_c2, js) = connect(&url).await;
+    let second: Vec<_> = (n / 2..n).map(article).collect();
+    publish_articles(&js, &second).await;
+
+    assert_eq!(
+        wait_stream_len(&js, "ENRICHED", n as u64, WAIT).await,
+        n as u64
+    );
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    assert!(worker.state.connection.reconnects() >= 1);
+    assert_exactly_once(&js, n).await;
+    worker.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn sigterm_drains_in_flight_work_and_exits_zero() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    ensure_input_stream(&js).await;
+    let env = test_env(
+        &server.url(),
+        &[
+            // A long ack_wait: anything left un-acked at exit would show as ack-pending.
+            ("ENRICHER__NATS__CONSUMER__ACK_WAIT", "60s"),
+            ("ENRICHER__WORKER__SHUTDOWN_TIMEOUT", "10s"),
+        ],
+    );
+    let n = 3000;
+    let articles: Vec<_> = (0..n).map(article).collect();
+    publish_articles(&js, &articles).await;
+    let mut w = spawn_worker_process(&env);
+    assert!(wait_stream_len(&js, "ENRICHED", 200, WAIT).await >= 200);
+    w.signal("TERM");
+    let status = w
+        .wait_timeout(Duration::from_secs(15))
+        .expect("worker must exit within shutdown_timeout");
+    assert!(status.success(), "exit status {status:?}\n{}", w.log());
+    assert!(w.log().contains("draining"), "{}", w.log());
+
+    // Nothing is left delivered-but-unacked: in-flight work was finished and acked, the
+    // prefetched rest handed back.
+    let stream = js.get_stream("ARTICLES").await.unwrap();
+    let mut consumer = stream
+        .get_consumer::<async_nats::jetstream::consumer::pull::Config>("enricher")
+        .await
+        .unwrap();
+    let info = consumer.info().await.unwrap();
+    assert_eq!(info.num_ack_pending, 0, "un-acked after drain");
+    let done = stream_len(&js, "ENRICHED").await;
+    // A work queue keeps exactly the articles not acked yet.
+    let waiting = stream_len(&js, "ARTICLES").await;
+    assert_eq!(
+        waiting + done,
+        n as u64,
+        "every article is either done or waiting (dlq {})\n{}",
+        stream_len(&js, "ARTICLES_DLQ").await,
+        w.log()
+    );
+
+    // A new worker finishes the rest, each exactly once.
+    let w2 = spawn_worker_process(&env);
+    assert_eq!(
+        wait_stream_len(&js, "ENRICHED", n as u64, WAIT).await,
+        n as u64,
+        "{}",
+        w2.log()
+    );
+    assert_exactly_once(&js, n).await;
+}
+
+#[tokio::test]
+async fn user_and_password_auth() {
+    let server = NatsServer::start_with_config(Some(
+        "authorization { user: enricher, password: \"s3cret-pw\" }\n",
+    ));
+    let authed = format!("nats://enricher:s3cret-pw@127.0.0.1:{}", server.port);
+    let (_c, js) = connect(&authed).await;
+
+    // Credentials in the URL (as NATS_URL often carries them) work.
+    let mut from_url = spawn_worker(test_config(&authed, &[]));
+    from_url.ready().await;
+    from_url.stop().await.unwrap();
+
+    // Without credentials: a clear refusal, not a retry loop.
+    let config = test_config(&server.url(), &[]);
+    let err = tokio::time::timeout(
+        Duration::from_secs(10),
+        article_enricher::worker::run(config, std::future::pending()),
+    )
+    .await
+    .expect("a refused worker must give up, not retry forever")
+    .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("refused the credentials"),
+        "{err:#}"
+    );
+
+    // The process exits non-zero and says so; the password never shows.
+    let mut p = spawn_worker_process(&test_env(
+        &server.url(),
+        &[
+            ("ENRICHER__NATS__AUTH__USER", "enricher"),
+            ("ENRICHER__NATS__AUTH__PASSWORD", "wrong-pw-xyz"),
+        ],
+    ));
+    let status = p.wait_timeout(Duration::from_secs(10)).expect("exits");
+    assert!(!status.success());
+    assert!(p.log().contains("refused the credentials"), "{}", p.log());
+    assert!(!p.log().contains("wrong-pw-xyz"));
+
+    // With them: works.
+    let mut worker = spawn_worker(test_config(
+        &server.url(),
+        &[
+            ("ENRICHER__NATS__AUTH__USER", "enricher"),
+            ("ENRICHER__NATS__AUTH__PASSWORD", "s3cret-pw"),
+        ],
+    ));
+    worker.ready().await;
+    publish_articles(&js, &[article(1), article(2)]).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+    worker.stop().await.unwrap();
+}
