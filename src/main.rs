@@ -4,7 +4,6 @@
 use article_enricher::config::Config;
 use article_enricher::{ops, transport, worker};
 use clap::{Parser, Subcommand};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -57,13 +56,7 @@ fn main() -> ExitCode {
             let stdout = std::io::stdout().lock();
             match transport::stdio::run_pipe(&config, stdin, std::io::BufWriter::new(stdout)) {
                 Ok(summary) => {
-                    if std::io::stderr().is_terminal()
-                        || std::env::var_os("ENRICHER_SUMMARY").is_some()
-                    {
-                        eprintln!("article-enricher pipe: {summary}");
-                    } else {
-                        tracing::info!(%summary, "pipe finished");
-                    }
+                    eprintln!("article-enricher pipe: {summary}");
                     ExitCode::SUCCESS
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

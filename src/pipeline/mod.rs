@@ -207,6 +207,7 @@ fn tidy_title(t: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
@@ -276,5 +277,57 @@ mod tests {
             p.process(big.as_bytes(), now()).unwrap_err().reason,
             RejectReason::TooLarge
         );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn never_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            let _ = Pipeline::new(PipelineOptions::default()).process(&bytes, now());
+        }
+
+        #[test]
+        fn never_panics_on_any_text_and_title(text in "\\PC{0,800}", title in "\\PC{0,80}", url in "\\PC{0,40}") {
+            let msg = serde_json::json!({"text": text, "title": title, "url": url, "published_at": title});
+            let out = run(&msg.to_string());
+            if let Ok(p) = out {
+                prop_assert!(!p.record.text.is_empty());
+                prop_assert!(!p.record.text.contains("\n\n\n"));
+            }
+        }
+
+        #[test]
+        fn typographic_variants_hash_alike(
+            words in proptest::collection::vec("[A-Za-z0-9]{1,9}", 1..60),
+            seed in any::<u64>(),
+        ) {
+            // Build one text, then a variant with other quotes, dashes, spaces, breaks and case.
+            let mut plain = String::new();
+            let mut fancy = String::new();
+            for (i, w) in words.iter().enumerate() {
+                let pick = (seed.rotate_left(i as u32 * 7) % 8) as u8;
+                if i > 0 {
+                    let (a, b) = match pick {
+                        0 => (" - ", " \u{2014} "),
+                        1 => (" \"", " \u{201c}"),
+                        2 => ("' ", "\u{2019} "),
+                        3 => ("\n\n", "\r\n"),
+                        4 => (" ", "\u{a0}"),
+                        5 => (" ", "   "),
+                        _ => (" ", " "),
+                    };
+                    plain.push_str(a);
+                    fancy.push_str(b);
+                }
+                plain.push_str(w);
+                fancy.push_str(&if pick % 2 == 0 { w.to_uppercase() } else { w.clone() });
+            }
+            let a = run(&serde_json::json!({"text": plain}).to_string());
+            let b = run(&serde_json::json!({"text": fancy}).to_string());
+            if let (Ok(a), Ok(b)) = (a, b) {
+                prop_assert_eq!(a.record.content_hash, b.record.content_hash);
+            }
+        }
     }
 }

@@ -89,8 +89,13 @@ impl NatsServer {
             )
         });
         self.child = Some(child);
+        // Ready when our server says so (a bare TCP check could meet another process); the
+        // log is appended across restarts, so count the announcements.
         let deadline = Instant::now() + Duration::from_secs(15);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+        while self.log().matches("Server is ready").count() <= before {
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
+                panic!("nats-server exited ({status}): {}", self.log());
+            }
             assert!(
                 Instant::now() < deadline,
                 "nats-server did not start: {}",

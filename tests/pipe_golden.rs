@@ -1,0 +1,133 @@
+//! `pipe` mode through the real binary: the golden test on the seed article, the README's
+//! example, and SPEC's line-for-line contract.
+//!
+//! The golden file is the whole record (without `processed_at`); after an intended change of the
+//! output, regenerate it with `UPDATE_GOLDEN=1 cargo test --test pipe_golden` and review the diff.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn pipe(input: &[u8]) -> (Vec<serde_json::Value>, std::process::ExitStatus) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_article-enricher"))
+        .arg("pipe")
+        .env("ENRICHER__LOG__LEVEL", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn article-enricher pipe");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every output line is JSON"))
+        .collect();
+    (lines, out.status)
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// The seed article as its scraper sent it: the headline as title, the page text verbatim.
+fn seed_message() -> serde_json::Value {
+    let text = fixture("seed-article.txt");
+    let title = text.lines().next().unwrap().to_string();
+    serde_json::json!({"id": "seed", "title": title, "text": text, "lang": "en"})
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn seed_article_golden() {
+    let input = serde_json::to_vec(&seed_message()).unwrap();
+    let (lines, status) = pipe(&input);
+    assert!(status.success());
+    assert_eq!(lines.len(), 1);
+    let mut record = lines[0].clone();
+
+    // Every story paragraph of the hand-made truth is in the cleaned text, intact.
+    let truth: serde_json::Value =
+        serde_json::from_str(&fixture("seed-article.truth.json")).unwrap();
+    let text = norm(record["text"].as_str().unwrap());
+    for p in truth["truth_paragraphs"].as_array().unwrap() {
+        assert!(text.contains(&norm(p.as_str().unwrap())), "lost: {p}");
+    }
+    assert_eq!(record["title"], truth["title"]);
+    assert!(
+        record["content_hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("blake3:")
+    );
+
+    // The rest of the record is pinned by the golden file.
+    record.as_object_mut().unwrap().remove("processed_at");
+    let golden_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed-article.golden.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(
+            &golden_path,
+            serde_json::to_string_pretty(&record).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+    let golden: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&golden_path).expect("golden file")).unwrap();
+    assert_eq!(
+        record, golden,
+        "the seed record changed; see the module docs to update"
+    );
+}
+
+#[test]
+fn one_line_per_input_line_in_order_and_exit_zero() {
+    let example =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/articles.jsonl"))
+            .unwrap();
+    let n_in = example
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count();
+    let (lines, status) = pipe(&example);
+    assert!(status.success(), "pipe exits 0 whatever it rejected");
+    assert_eq!(lines.len(), n_in);
+    assert_eq!(lines[0]["id"], "harbor-1");
+    assert_eq!(lines[0]["extra"]["crawl"]["spider"], "harbor");
+    assert_eq!(lines[2]["published_at"], "2024-05-08T08:00:00Z");
+    assert_eq!(lines[3]["rejected"]["reason"], "missing_content");
+    assert_eq!(lines[3]["id"], "broken-1");
+    assert_eq!(lines[3]["line"], 4);
+    assert_eq!(lines[4]["rejected"]["reason"], "invalid_json");
+    assert!(lines[4]["id"].is_null());
+}
+
+#[test]
+fn exact_copies_are_flagged_and_point_at_the_first() {
+    let seed = seed_message();
+    let mut copy = seed.clone();
+    copy["id"] = "seed-copy".into();
+    // Typography and whitespace only.
+    copy["text"] = seed["text"]
+        .as_str()
+        .unwrap()
+        .replace('\'', "\u{2019}")
+        .replace("\n\n", "\r\n")
+        .replace(". ", ".  ")
+        .into();
+    let input = format!("{}\n{}\n", seed, copy);
+    let (lines, _) = pipe(input.as_bytes());
+    assert!(lines[0].get("duplicate").is_none());
+    assert_eq!(lines[1]["duplicate"]["kind"], "exact");
+    assert_eq!(lines[1]["duplicate"]["of"], "seed");
+    assert_eq!(lines[0]["content_hash"], lines[1]["content_hash"]);
+}
