@@ -321,7 +321,7 @@ mod tests {
                     fancy.push_str(b);
                 }
                 plain.push_str(w);
-                fancy.push_str(&if pick % 2 == 0 { w.to_uppercase() } else { w.clone() });
+                fancy.push_str(&if pick.is_multiple_of(2) { w.to_uppercase() } else { w.clone() });
             }
             let a = run(&serde_json::json!({"text": plain}).to_string());
             let b = run(&serde_json::json!({"text": fancy}).to_string());
