@@ -121,8 +121,9 @@ pub struct Handler<S> {
     pub outputs: Outputs,
     /// Nak delays by delivery count.
     pub backoff: Vec<Duration>,
-    /// The consumer's `max_deliver` (-1 or 0: unlimited).
-    pub max_deliver: i64,
+    /// The consumer's `max_deliver` (-1 or 0: unlimited), as the server reports it (an existing
+    /// consumer may differ from our configuration).
+    pub max_deliver: std::sync::atomic::AtomicI64,
     pub ack_wait: Duration,
     pub ack_timeout: Duration,
     pub stats: Arc<WorkerStats>,
@@ -368,15 +369,12 @@ impl<S: DedupStore> Handler<S> {
     /// A transient failure: nak with a delay growing with the delivery count; on the last
     /// delivery the message is dead-lettered instead, since the server would not deliver it again.
     async fn retry(&self, msg: &Incoming, why: String) -> Outcome {
-        let last = self.max_deliver > 0 && msg.delivered() >= self.max_deliver;
+        let max_deliver = self.max_deliver.load(std::sync::atomic::Ordering::Relaxed);
+        let last = max_deliver > 0 && msg.delivered() >= max_deliver;
         if last || matches!(msg.delivery, Delivery::Core) {
             let r = Rejection::new(
                 RejectReason::DeliveryFailed,
-                format!(
-                    "delivery {} of {}: {why}",
-                    msg.delivered(),
-                    self.max_deliver
-                ),
+                format!("delivery {} of {max_deliver}: {why}", msg.delivered()),
             );
             return self.dead_letter(msg, r).await;
         }

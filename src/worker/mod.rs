@@ -118,7 +118,7 @@ pub async fn run_with_store<S: DedupStore>(
             duplicates,
         },
         backoff: config.nats.consumer.backoff.clone(),
-        max_deliver,
+        max_deliver: std::sync::atomic::AtomicI64::new(max_deliver),
         ack_wait,
         ack_timeout: config.nats.request_timeout,
         stats: state.stats.clone(),
@@ -283,13 +283,14 @@ async fn consume_jetstream<S: DedupStore>(
                 continue 'rebuild;
             }
         };
-        if max_deliver != handler.max_deliver {
+        if max_deliver != c.max_deliver {
             warn!(
                 consumer_max_deliver = max_deliver,
-                configured = handler.max_deliver,
+                configured = c.max_deliver,
                 "the existing consumer's max_deliver differs from the configuration; the consumer's applies"
             );
         }
+        handler.max_deliver.store(max_deliver, Ordering::Relaxed);
         if !advisory_started {
             advisory_started = true;
             tokio::spawn(advisory::run(
