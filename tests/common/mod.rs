@@ -137,48 +137,32 @@ impl Drop for NatsServer {
     }
 }
 
-/// A configuration for tests: the defaults with short timings, pointed at `url`.
-pub fn test_config(url: &str, extra: &[(&str, &str)]) -> Config {
-    let mut env: Vec<(String, String)> = vec![
-        ("ENRICHER__NATS__URL".into(), url.into()),
-        ("ENRICHER__NATS__CONSUMER__ACK_WAIT".into(), "5s".into()),
-        (
-            "ENRICHER__NATS__CONSUMER__BACKOFF".into(),
-            "200ms,500ms,1s".into(),
-        ),
-        ("ENRICHER__NATS__CONSUMER__HEARTBEAT".into(), "1s".into()),
-        ("ENRICHER__NATS__CONSUMER__EXPIRES".into(), "5s".into()),
-        ("ENRICHER__NATS__REQUEST_TIMEOUT".into(), "3s".into()),
-        ("ENRICHER__WORKER__SHUTDOWN_TIMEOUT".into(), "10s".into()),
-        ("ENRICHER__WORKER__THREADS".into(), "2".into()),
-        ("ENRICHER__LOG__LEVEL".into(), "warn".into()),
-    ];
-    for (k, v) in extra {
-        env.push(((*k).into(), (*v).into()));
-    }
-    Config::load_from(None, env).unwrap_or_else(|e| panic!("test config: {e}"))
+/// Short timings for tests, as `ENRICHER__...` variables.
+const TEST_SETTINGS: [(&str, &str); 9] = [
+    ("ENRICHER__NATS__CONSUMER__ACK_WAIT", "5s"),
+    ("ENRICHER__NATS__CONSUMER__BACKOFF", "200ms,500ms,1s"),
+    ("ENRICHER__NATS__CONSUMER__HEARTBEAT", "1s"),
+    ("ENRICHER__NATS__CONSUMER__EXPIRES", "5s"),
+    ("ENRICHER__NATS__REQUEST_TIMEOUT", "3s"),
+    ("ENRICHER__WORKER__SHUTDOWN_TIMEOUT", "10s"),
+    ("ENRICHER__WORKER__THREADS", "1"),
+    ("ENRICHER__LOG__LEVEL", "info,html5ever=error"),
+    ("ENRICHER__NATS__RETRY_ON_INITIAL_CONNECT", "true"),
+];
+
+/// The environment a worker process needs: the test settings pointed at `url`, then `extra`
+/// (later entries win).
+pub fn test_env(url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    std::iter::once(("ENRICHER__NATS__URL", url))
+        .chain(TEST_SETTINGS)
+        .chain(extra.iter().copied())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
-/// The environment a worker process needs for the same configuration as [`test_config`].
-pub fn test_env(url: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut env: Vec<(String, String)> = vec![
-        ("ENRICHER__NATS__URL".into(), url.into()),
-        ("ENRICHER__NATS__CONSUMER__ACK_WAIT".into(), "5s".into()),
-        (
-            "ENRICHER__NATS__CONSUMER__BACKOFF".into(),
-            "200ms,500ms,1s".into(),
-        ),
-        ("ENRICHER__NATS__CONSUMER__HEARTBEAT".into(), "1s".into()),
-        ("ENRICHER__NATS__CONSUMER__EXPIRES".into(), "5s".into()),
-        ("ENRICHER__NATS__REQUEST_TIMEOUT".into(), "3s".into()),
-        ("ENRICHER__WORKER__SHUTDOWN_TIMEOUT".into(), "10s".into()),
-        ("ENRICHER__WORKER__THREADS".into(), "1".into()),
-        ("ENRICHER__LOG__LEVEL".into(), "info".into()),
-    ];
-    for (k, v) in extra {
-        env.push(((*k).into(), (*v).into()));
-    }
-    env
+/// The same settings as a configuration, for in-process workers.
+pub fn test_config(url: &str, extra: &[(&str, &str)]) -> Config {
+    Config::load_from(None, test_env(url, extra)).unwrap_or_else(|e| panic!("test config: {e}"))
 }
 
 /// A worker running in this process, stopped through its shutdown future.
