@@ -63,6 +63,49 @@ fn seed_article_golden() {
         assert!(text.contains(&norm(p.as_str().unwrap())), "lost: {p}");
     }
     assert_eq!(record["title"], truth["title"]);
+
+    // ...and nothing else: every boilerplate line of the seed is gone, listed with its kind.
+    let paragraphs: Vec<&str> = record["text"].as_str().unwrap().split("\n\n").collect();
+    assert_eq!(
+        paragraphs.len(),
+        truth["truth_paragraphs"].as_array().unwrap().len()
+    );
+    let removed: Vec<(String, String)> = record["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_string(),
+                r["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let headline = truth["title"].as_str().unwrap().to_string();
+    let expected: Vec<(String, String)> = vec![
+        ("title_repeat".into(), headline.clone()),
+        ("title_repeat".into(), headline),
+        (
+            "related_link".into(),
+            "More news: Korean delegation embarks on Pyongyang trip for summit anniversary".into(),
+        ),
+        (
+            "related_link".into(),
+            "More news: Cubs Lose Against Brewers, Face Must-Win Situation Tonight".into(),
+        ),
+        (
+            "related_link".into(),
+            "More news: Theresa May dances on stage in mockery of stilted moves".into(),
+        ),
+        ("related_block".into(), "Related Articles".into()),
+    ];
+    assert_eq!(removed, expected);
+    for (_, line) in &removed {
+        assert!(
+            !paragraphs.contains(&line.as_str()),
+            "still in the text: {line}"
+        );
+    }
     assert!(
         record["content_hash"]
             .as_str()

@@ -4,6 +4,7 @@
 //! NATS worker, the benchmarks and the property tests all call [`Pipeline::process`], so they
 //! can never disagree about what a message becomes.
 
+pub mod clean;
 pub mod dates;
 pub mod fingerprint;
 pub mod html;
@@ -15,7 +16,7 @@ pub mod urls;
 use crate::config::Config;
 use crate::record::{Article, Extra, Record, RejectReason, Rejection, SCHEMA_VERSION};
 use chrono::{DateTime, Utc};
-use std::borrow::Cow;
+use clean::learned::{Recall, SourceMemory};
 
 /// Limits and settings of the pipeline, taken from the configuration once.
 #[derive(Debug, Clone)]
@@ -53,6 +54,27 @@ pub struct Processed {
     pub fingerprint: u64,
 }
 
+/// An article after the stateless first phase: parsed, extracted and drafted.
+#[derive(Debug)]
+pub struct Prepared {
+    id: Option<String>,
+    url: Option<String>,
+    source: Option<String>,
+    published: Option<DateTime<Utc>>,
+    extra: Extra,
+    draft: clean::Draft,
+    page: html::HtmlExtract,
+    /// SimHash of the drafted lines: tells the learner copies of one story apart.
+    draft_fingerprint: u64,
+    now: DateTime<Utc>,
+}
+
+impl Prepared {
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
+
 /// The pipeline with its settings; cheap to share between threads.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -68,11 +90,93 @@ impl Pipeline {
         &self.opts
     }
 
-    /// Turns one input message into a record. `now` becomes `processed_at`.
-    pub fn process(&self, bytes: &[u8], now: DateTime<Utc>) -> Result<Processed, Rejection> {
-        let article = Article::parse(bytes, self.opts.max_message_bytes)?;
-        let id_hint = article.id.as_deref().map(str::to_string);
-        self.process_article(article, now).map_err(|r| {
+    /// Turns one input message into a record: [`prepare`](Self::prepare), [`learn`](Self::learn)
+    /// against `memory`, [`finish`](Self::finish). `now` becomes `processed_at`.
+    pub fn process(
+        &self,
+        bytes: &[u8],
+        now: DateTime<Utc>,
+        memory: &SourceMemory,
+    ) -> Result<Processed, Rejection> {
+        let prepared = self.prepare(bytes, now)?;
+        let recall = self.learn(&prepared, memory);
+        self.finish(prepared, Some(&recall))
+    }
+
+    /// Phase 1 (stateless): parse, validate, extract from HTML, draft the cleaning.
+    pub fn prepare(&self, bytes: &[u8], now: DateTime<Utc>) -> Result<Prepared, Rejection> {
+        let a = Article::parse(bytes, self.opts.max_message_bytes)?;
+        let id =
+            a.id.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+        let url = a
+            .url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_string);
+        let source = a
+            .source
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .or_else(|| url.as_deref().and_then(urls::source_from_url));
+        let has_text = a.text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        let page = if has_text {
+            html::HtmlExtract::default()
+        } else {
+            html::extract(a.html.as_deref().unwrap_or_default(), url.as_deref())
+        };
+        let body: &str = if has_text {
+            a.text.as_deref().unwrap_or_default()
+        } else {
+            &page.text
+        };
+        let title = a
+            .title
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .or(page.title.as_deref());
+        let draft = clean::draft(body, title, source.as_deref(), url.as_deref());
+        let draft_fingerprint = fingerprint::simhash(&draft.line_keys().join(" "));
+        Ok(Prepared {
+            published: a.published_at.as_ref().and_then(dates::parse_date),
+            extra: Extra(
+                a.extra
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), (*v).to_owned()))
+                    .collect(),
+            ),
+            id,
+            url,
+            source,
+            draft,
+            page,
+            draft_fingerprint,
+            now,
+        })
+    }
+
+    /// Phase 2 (stateful, cheap, in input order): what the stream taught about this article's
+    /// lines and title, and the learning from it.
+    pub fn learn(&self, p: &Prepared, memory: &SourceMemory) -> Recall {
+        let keys = p.draft.line_keys();
+        memory.recall_and_learn(
+            p.source.as_deref(),
+            &keys,
+            &p.draft.title_edges(),
+            p.draft.title_key().as_deref(),
+            p.draft_fingerprint,
+        )
+    }
+
+    /// Phase 3 (stateless): the cleaned text, its hash, and the record.
+    pub fn finish(&self, p: Prepared, recall: Option<&Recall>) -> Result<Processed, Rejection> {
+        let id_hint = p.id.clone();
+        self.finish_inner(p, recall).map_err(|r| {
             if r.id.is_none() {
                 r.with_id(id_hint.as_deref())
             } else {
@@ -81,20 +185,12 @@ impl Pipeline {
         })
     }
 
-    fn process_article(&self, a: Article<'_>, now: DateTime<Utc>) -> Result<Processed, Rejection> {
-        let has_text = a.text.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let mut page_title = None;
-        let mut page_published = None;
-        let body: Cow<str> = if has_text {
-            a.text.clone().unwrap_or_default()
-        } else {
-            let page = html::extract(a.html.as_deref().unwrap_or_default(), a.url.as_deref());
-            page_title = page.title;
-            page_published = page.published;
-            Cow::Owned(page.text)
+    fn finish_inner(&self, p: Prepared, recall: Option<&Recall>) -> Result<Processed, Rejection> {
+        let cleaned = match recall {
+            Some(r) => p.draft.apply_recall(r),
+            None => p.draft.finish(),
         };
-
-        let paragraphs = normalize::paragraphs(&body);
+        let paragraphs = cleaned.paragraphs;
         let text = paragraphs.join("\n\n");
         if text.is_empty() {
             return Err(Rejection::new(
@@ -113,72 +209,55 @@ impl Pipeline {
             ));
         }
 
-        let hash_form = normalize::hash_form(&text);
+        // The dateline lead stays in the text but not in the hash, so copies that keep, change
+        // or drop it hash alike.
+        let dateline = clean::dateline::detect(&paragraphs[0]).map(|(d, _)| d);
+        let hash_form = hash_form_of(&paragraphs);
         let hash = *blake3::hash(hash_form.as_bytes()).as_bytes();
         let content_hash = normalize::format_hash(&blake3::Hash::from(hash));
         let fingerprint = fingerprint::simhash(&hash_form);
 
-        let url = a.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
-        let canonical_url = url.and_then(urls::canonical_url);
-        let source = a
-            .source
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .or_else(|| url.and_then(urls::source_from_url));
-        let id = match a.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(id) => id.to_string(),
-            None => derive_id(canonical_url.as_deref().or(url), &hash),
+        let canonical_url = p.url.as_deref().and_then(urls::canonical_url);
+        let id = match p.id {
+            Some(id) => id,
+            None => derive_id(canonical_url.as_deref().or(p.url.as_deref()), &hash),
         };
-        let title = a
-            .title
-            .as_deref()
-            .map(tidy_title)
-            .filter(|t| !t.is_empty())
-            .or_else(|| {
-                page_title
-                    .as_deref()
-                    .map(tidy_title)
-                    .filter(|t| !t.is_empty())
-            });
-        let published_at = a
-            .published_at
-            .as_ref()
-            .and_then(dates::parse_date)
-            .or_else(|| page_published.as_deref().and_then(dates::parse_date_str))
+        let published_at = p
+            .published
+            .or_else(|| p.page.published.as_deref().and_then(dates::parse_date_str))
+            .or_else(|| cleaned.date_hint.as_deref().and_then(dates::parse_date_str))
             .map(|d| dates::format_rfc3339(&d));
+        let mut authors = cleaned.authors;
+        for a in &p.page.authors {
+            if !authors.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+                authors.push(a.clone());
+            }
+        }
         let stats = stats::stats(&paragraphs, self.opts.reading_wpm);
-        let extra = Extra(
-            a.extra
-                .iter()
-                .map(|(k, v)| (k.to_string(), (*v).to_owned()))
-                .collect(),
-        );
 
         let record = Record {
             schema_version: SCHEMA_VERSION,
             id,
             content_hash,
             fingerprint: fingerprint::format_fingerprint(fingerprint),
-            url: url.map(str::to_string),
+            url: p.url,
             canonical_url,
-            source,
-            title,
+            source: p.source,
+            title: cleaned.title,
             text,
-            removed: Vec::new(),
+            removed: cleaned.removed,
             lang: None,
             lang_confidence: None,
             published_at,
-            authors: None,
-            dateline: None,
+            authors: Some(authors),
+            dateline: Some(dateline),
             stats,
             entities: None,
             quotes: None,
             keywords: None,
             duplicate: None,
-            processed_at: dates::format_rfc3339(&now),
-            extra,
+            processed_at: dates::format_rfc3339(&p.now),
+            extra: p.extra,
         };
         Ok(Processed {
             record,
@@ -188,6 +267,45 @@ impl Pipeline {
     }
 }
 
+/// The hash form of a cleaned body: what `content_hash` and the fingerprint are taken over.
+///
+/// Normalised beyond typography, case and whitespace in two ways, so that copies of one story
+/// hash alike even when their cleaning differed at the margins:
+/// - the dateline lead of the first paragraph is left out (copies keep, change or drop it); it
+///   is cut from the upper-cased paragraph, so letter case cannot change where the cut falls;
+/// - the body's sentences are hashed, not its short non-sentence lines (fewer than 10 words,
+///   no sentence punctuation: other stories' headlines, link texts, notes), which one copy may
+///   carry as residue while another lost them. When such lines are most of the text (a list,
+///   a table), everything is hashed.
+pub fn hash_form_of(paragraphs: &[String]) -> String {
+    fn is_sentence(p: &str) -> bool {
+        let t = p.trim_end_matches(['"', '\'', ')', ']', '»', '”', '’', ' ']);
+        t.ends_with(['.', '!', '?', '…', '。', '！', '？', ':', ';'])
+            || p.split_whitespace().count() >= 10
+    }
+    let total: usize = paragraphs.iter().map(|p| p.len()).sum();
+    let sentences: usize = paragraphs
+        .iter()
+        .filter(|p| is_sentence(p))
+        .map(|p| p.len())
+        .sum();
+    let all = sentences * 2 < total;
+    let mut out = String::with_capacity(total);
+    for (i, p) in paragraphs.iter().enumerate() {
+        if !all && !is_sentence(p) {
+            continue;
+        }
+        if i == 0 {
+            let upper = p.to_uppercase();
+            let lead = clean::dateline::hash_lead_len(&upper);
+            normalize::push_hash_form(&upper[lead..], &mut out);
+        } else {
+            normalize::push_hash_form(p, &mut out);
+        }
+    }
+    out
+}
+
 /// An id for an article that came without one: from its URL when it has one (so re-scrapes of
 /// a page keep their id), else from its content hash.
 fn derive_id(url: Option<&str>, content_hash: &[u8; 32]) -> String {
@@ -195,13 +313,6 @@ fn derive_id(url: Option<&str>, content_hash: &[u8; 32]) -> String {
         Some(u) => format!("url-{}", &blake3::hash(u.as_bytes()).to_hex()[..16]),
         None => format!("hash-{}", &blake3::Hash::from(*content_hash).to_hex()[..16]),
     }
-}
-
-/// Title whitespace and control characters tidied.
-fn tidy_title(t: &str) -> String {
-    let mut out = String::with_capacity(t.len());
-    normalize::tidy_paragraph(t, &mut out);
-    out
 }
 
 #[cfg(test)]
@@ -216,7 +327,11 @@ mod tests {
     }
 
     fn run(json: &str) -> Result<Processed, Rejection> {
-        Pipeline::new(PipelineOptions::default()).process(json.as_bytes(), now())
+        Pipeline::new(PipelineOptions::default()).process(
+            json.as_bytes(),
+            now(),
+            &SourceMemory::default(),
+        )
     }
 
     #[test]
@@ -254,6 +369,17 @@ mod tests {
     }
 
     #[test]
+    fn residue_lines_and_datelines_do_not_split_copies() {
+        let a = run(r#"{"text":"WASHINGTON (Reuters) - The Senate voted on the bill late on Tuesday night.\n\nSenate passes bill in late vote\n\nThe vote was 51 to 49, officials said."}"#).unwrap();
+        let b = run(r#"{"text":"The Senate voted on the bill late on Tuesday night.\n\nThe vote was 51 to 49, officials said."}"#).unwrap();
+        assert_eq!(a.hash, b.hash);
+        // A text of short lines only still hashes all of it.
+        let c = run(r#"{"text":"Apples\n\nPears"}"#).unwrap();
+        let d = run(r#"{"text":"Apples\n\nPlums"}"#).unwrap();
+        assert_ne!(c.hash, d.hash);
+    }
+
+    #[test]
     fn ids_are_derived_when_absent() {
         let a = run(r#"{"url":"https://x.example/a?utm_source=1","text":"Body"}"#).unwrap();
         let b = run(r#"{"url":"https://X.example/a","text":"Other body"}"#).unwrap();
@@ -274,7 +400,9 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(
-            p.process(big.as_bytes(), now()).unwrap_err().reason,
+            p.process(big.as_bytes(), now(), &SourceMemory::default())
+                .unwrap_err()
+                .reason,
             RejectReason::TooLarge
         );
     }
@@ -284,7 +412,7 @@ mod tests {
 
         #[test]
         fn never_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
-            let _ = Pipeline::new(PipelineOptions::default()).process(&bytes, now());
+            let _ = Pipeline::new(PipelineOptions::default()).process(&bytes, now(), &SourceMemory::default());
         }
 
         #[test]
@@ -298,36 +426,98 @@ mod tests {
         }
 
         #[test]
-        fn typographic_variants_hash_alike(
+        fn hash_form_ignores_typography_case_whitespace_and_breaks(
             words in proptest::collection::vec("[A-Za-z0-9]{1,9}", 1..60),
             seed in any::<u64>(),
         ) {
-            // Build one text, then a variant with other quotes, dashes, spaces, breaks and case.
-            let mut plain = String::new();
-            let mut fancy = String::new();
-            for (i, w) in words.iter().enumerate() {
-                let pick = (seed.rotate_left(i as u32 * 7) % 8) as u8;
-                if i > 0 {
-                    let (a, b) = match pick {
-                        0 => (" - ", " \u{2014} "),
-                        1 => (" \"", " \u{201c}"),
-                        2 => ("' ", "\u{2019} "),
-                        3 => ("\n\n", "\r\n"),
-                        4 => (" ", "\u{a0}"),
-                        5 => (" ", "   "),
-                        _ => (" ", " "),
-                    };
-                    plain.push_str(a);
-                    fancy.push_str(b);
-                }
-                plain.push_str(w);
-                fancy.push_str(&if pick.is_multiple_of(2) { w.to_uppercase() } else { w.clone() });
-            }
+            let (plain, fancy) = variants(&words, seed, true);
+            let split = |t: &str| normalize::paragraphs(t);
+            prop_assert_eq!(hash_form_of(&split(&plain)), hash_form_of(&split(&fancy)));
+        }
+
+        #[test]
+        fn copies_of_a_story_hash_alike_through_the_whole_pipeline(
+            words in proptest::collection::vec(prop::sample::select(STORY_WORDS), 8..80),
+            seed in any::<u64>(),
+        ) {
+            let (plain, fancy) = variants(&words.iter().map(|w| w.to_string()).collect::<Vec<_>>(), seed, false);
             let a = run(&serde_json::json!({"text": plain}).to_string());
             let b = run(&serde_json::json!({"text": fancy}).to_string());
             if let (Ok(a), Ok(b)) = (a, b) {
                 prop_assert_eq!(a.record.content_hash, b.record.content_hash);
             }
         }
+    }
+
+    /// Ordinary story words (none of them a boilerplate cue on its own).
+    const STORY_WORDS: &[&str] = &[
+        "the",
+        "council",
+        "voted",
+        "on",
+        "tuesday",
+        "to",
+        "approve",
+        "plan",
+        "after",
+        "months",
+        "of",
+        "debate",
+        "residents",
+        "were",
+        "divided",
+        "mayor",
+        "harbour",
+        "cost",
+        "city",
+        "said",
+        "will",
+        "build",
+        "new",
+        "bridge",
+        "river",
+        "summer",
+        "police",
+        "school",
+        "children",
+        "minister",
+    ];
+
+    /// One text as two copies: the second with other quotes, dashes, spaces, line breaks and
+    /// letter case. `any_case` flips the case of single words; otherwise of whole sentences.
+    fn variants(words: &[String], seed: u64, any_case: bool) -> (String, String) {
+        let mut plain = String::new();
+        let mut fancy = String::new();
+        let mut upper_sentence = false;
+        for (i, w) in words.iter().enumerate() {
+            let pick = (seed.rotate_left(i as u32 * 7) % 9) as u8;
+            if i > 0 {
+                let (a, b) = match pick {
+                    0 => (" - ", " \u{2014} "),
+                    1 => (" \"", " \u{201c}"),
+                    2 => ("' ", "\u{2019} "),
+                    3 => (".\n\n", ".\r\n"),
+                    4 => (" ", "\u{a0}"),
+                    5 => (" ", "   "),
+                    6 => (". ", ".  "),
+                    _ => (" ", " "),
+                };
+                plain.push_str(a);
+                fancy.push_str(b);
+                if a.starts_with('.') {
+                    upper_sentence = seed.rotate_left(i as u32).is_multiple_of(3);
+                }
+            }
+            plain.push_str(w);
+            let upper = if any_case {
+                pick.is_multiple_of(2)
+            } else {
+                upper_sentence
+            };
+            fancy.push_str(&if upper { w.to_uppercase() } else { w.clone() });
+        }
+        plain.push('.');
+        fancy.push('.');
+        (plain, fancy)
     }
 }

@@ -6,7 +6,8 @@
 
 use crate::config::Config;
 use crate::dedup::{Claim, EmbeddedStore, HashKey};
-use crate::pipeline::{Pipeline, PipelineOptions, Processed};
+use crate::pipeline::clean::learned::{Recall, SourceMemory};
+use crate::pipeline::{Pipeline, PipelineOptions, Prepared, Processed};
 use crate::record::{
     Duplicate, DuplicateKind, PipeRejection, RejectReason, Rejection, RejectionBody,
 };
@@ -96,6 +97,7 @@ pub fn run_pipe(
     let limit = opts.max_message_bytes;
     let pipeline = Pipeline::new(opts);
     let store = EmbeddedStore::new(config.dedup.window, config.dedup.max_entries);
+    let memory = SourceMemory::default();
     let threads = config.pipeline_threads();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -118,16 +120,30 @@ pub fn run_pipe(
             break;
         }
         let now = Utc::now();
-        let results: Vec<Result<Processed, Rejection>> = pool.install(|| {
+        // Phase 1 in parallel, phase 2 (learning) in input order, phase 3 in parallel.
+        let prepared: Vec<Result<Prepared, Rejection>> = pool.install(|| {
             chunk
                 .par_iter()
                 .map(|line| match line {
-                    Line::Bytes(b) => pipeline.process(b, now),
+                    Line::Bytes(b) => pipeline.prepare(b, now),
                     Line::TooLong(n) => Err(Rejection::new(
                         RejectReason::TooLarge,
                         format!("{n} bytes exceeds the limit of {limit}"),
                     )),
                 })
+                .collect()
+        });
+        let staged: Vec<(Result<Prepared, Rejection>, Option<Recall>)> = prepared
+            .into_iter()
+            .map(|p| {
+                let recall = p.as_ref().ok().map(|p| pipeline.learn(p, &memory));
+                (p, recall)
+            })
+            .collect();
+        let results: Vec<Result<Processed, Rejection>> = pool.install(|| {
+            staged
+                .into_par_iter()
+                .map(|(p, recall)| p.and_then(|p| pipeline.finish(p, recall.as_ref())))
                 .collect()
         });
         for result in results {

@@ -6,6 +6,7 @@ use super::dead_letter::{self, Origin};
 use super::pool::CpuPool;
 use super::stats::WorkerStats;
 use crate::dedup::{Claim, DedupStore, HashKey};
+use crate::pipeline::clean::learned::SourceMemory;
 use crate::pipeline::{Pipeline, Processed};
 use crate::record::{DuplicateNotice, RejectReason, Rejection};
 use crate::transport::subject::SubjectTemplate;
@@ -116,6 +117,8 @@ pub struct Handler<S> {
     pub client: Client,
     pub js: jetstream::Context,
     pub pipeline: Arc<Pipeline>,
+    /// What the stream taught (sources' own boilerplate, recent headlines), shared by all tasks.
+    pub memory: Arc<SourceMemory>,
     pub pool: Arc<CpuPool>,
     pub store: Arc<S>,
     pub outputs: Outputs,
@@ -185,11 +188,12 @@ impl<S: DedupStore> Handler<S> {
     async fn process(&self, msg: &Incoming) -> Outcome {
         let payload = msg.payload.clone();
         let pipeline = self.pipeline.clone();
+        let memory = self.memory.clone();
         let now = chrono::Utc::now();
         let result = self
             .pool
             .run(move || {
-                let processed = pipeline.process(&payload, now)?;
+                let processed = pipeline.process(&payload, now, &memory)?;
                 let bytes = serde_json::to_vec(&processed.record).map_err(|e| {
                     Rejection::new(RejectReason::InvalidField, format!("cannot serialize: {e}"))
                 })?;

@@ -15,6 +15,7 @@ pub use pool::PIPELINE_STACK;
 
 use crate::config::{Config, InputMode};
 use crate::dedup::{DedupStore, EmbeddedStore};
+use crate::pipeline::clean::learned::SourceMemory;
 use crate::pipeline::{Pipeline, PipelineOptions};
 use crate::transport::nats::{self as natsx, ConnectionState};
 use crate::transport::pull::{PullError, Pulled, Puller};
@@ -110,6 +111,7 @@ pub async fn run_with_store<S: DedupStore>(
         client: client.clone(),
         js: js.clone(),
         pipeline: Arc::new(Pipeline::new(PipelineOptions::from_config(&config))),
+        memory: Arc::new(SourceMemory::default()),
         pool: Arc::new(pool::CpuPool::new(config.pipeline_threads())?),
         store,
         outputs: Outputs {

@@ -1,0 +1,414 @@
+//! What the stream teaches: each source's own boilerplate, learned CCNet-style.
+//!
+//! Per source, the hash of every distinct line of every article is counted, with exponential
+//! decay over that source's articles (half-life [`HALF_LIFE`] articles). A line whose decayed
+//! count from *earlier* articles reaches [`THRESHOLD`] (seen under about two other articles of
+//! the source lately) is the source's own boilerplate (`source_footer`). Counting distinct lines
+//! per article means a quote repeated inside one story never counts twice; a copy of a story the
+//! source already carried (near-identical fingerprint) is not counted at all, so a story
+//! republished by the same site cannot teach its own paragraphs as boilerplate.
+//!
+//! The same memory learns which title segments a source keeps repeating (its site name, for
+//! title cleaning), and keeps the headlines of recent stories of all sources, so a line that is
+//! another story's headline is recognised as a related link.
+//!
+//! Memory is bounded per source (`max_lines_per_source` lines, evicting the weakest) and in
+//! total (`max_sources`, evicting the least recently seen source; `max_titles` headlines).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Mutex;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Articles of a source over which a count halves.
+pub const HALF_LIFE: f32 = 200.0;
+/// Decayed count from earlier articles at which a line is the source's boilerplate.
+pub const THRESHOLD: f32 = 1.6;
+/// ... and the share of the source's recent articles that must carry it: a footer stands under
+/// most of them, a sentence two stories happen to share does not.
+pub const MIN_SHARE: f32 = 0.3;
+/// Lines learned as some source's boilerplate, remembered fleet-wide: syndicated copies carry
+/// their origin's footer to other sites.
+const MAX_GLOBAL_LINES: usize = 20_000;
+/// Fingerprints closer than this many bits are copies of one story.
+const COPY_DISTANCE: u32 = 8;
+/// Recent fingerprints remembered per source (copy guard).
+const RECENT_FINGERPRINTS: usize = 64;
+
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryLimits {
+    pub max_sources: usize,
+    pub max_lines_per_source: usize,
+    pub max_titles: usize,
+}
+
+impl Default for MemoryLimits {
+    fn default() -> Self {
+        MemoryLimits {
+            max_sources: 2000,
+            max_lines_per_source: 512,
+            max_titles: 50_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Count {
+    score: f32,
+    last: u32,
+}
+
+impl Count {
+    fn decayed(&self, now: u32) -> f32 {
+        let age = now.saturating_sub(self.last) as f32;
+        self.score * (0.5f32).powf(age / HALF_LIFE)
+    }
+}
+
+#[derive(Debug, Default)]
+struct SourceState {
+    articles: u32,
+    /// Decayed number of articles counted (the denominator of a line's share).
+    weight: Count,
+    last_used: u64,
+    lines: HashMap<u64, Count>,
+    title_edges: HashMap<u64, Count>,
+    fingerprints: VecDeque<u64>,
+}
+
+impl SourceState {
+    fn bump(map: &mut HashMap<u64, Count>, key: u64, now: u32) {
+        Self::bump_count(
+            map.entry(key).or_insert(Count {
+                score: 0.0,
+                last: now,
+            }),
+            now,
+        );
+    }
+
+    fn bump_count(c: &mut Count, now: u32) {
+        c.score = c.decayed(now) + 1.0;
+        c.last = now;
+    }
+
+    fn prune(map: &mut HashMap<u64, Count>, max: usize, now: u32) {
+        if map.len() <= max {
+            return;
+        }
+        // Keep the strongest three quarters, so pruning runs rarely.
+        let mut scores: Vec<(u64, f32)> = map.iter().map(|(k, c)| (*k, c.decayed(now))).collect();
+        scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let keep: HashSet<u64> = scores.iter().take(max * 3 / 4).map(|(k, _)| *k).collect();
+        map.retain(|k, _| keep.contains(k));
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    sources: HashMap<String, SourceState>,
+    clock: u64,
+    titles: HashSet<u64>,
+    title_order: VecDeque<u64>,
+    global_lines: HashSet<u64>,
+    global_order: VecDeque<u64>,
+}
+
+impl Inner {
+    fn remember_global(&mut self, h: u64) {
+        if self.global_lines.insert(h) {
+            self.global_order.push_back(h);
+            if self.global_order.len() > MAX_GLOBAL_LINES
+                && let Some(old) = self.global_order.pop_front()
+            {
+                self.global_lines.remove(&old);
+            }
+        }
+    }
+}
+
+/// The learner shared by all articles of a worker (or of a `pipe` run).
+#[derive(Debug)]
+pub struct SourceMemory {
+    limits: MemoryLimits,
+    inner: Mutex<Inner>,
+}
+
+/// What the memory knows about one article, before it learns from it.
+#[derive(Debug, Default, Clone)]
+pub struct Recall {
+    /// Per candidate line: is it this source's boilerplate?
+    pub footer: Vec<bool>,
+    /// Per candidate line: is it the headline of another recent story?
+    pub other_headline: Vec<bool>,
+    /// Title edge segments this source keeps using (site names), lower-cased hash forms.
+    pub site_segments: Vec<String>,
+}
+
+/// Hash of a line's hash form.
+pub fn line_hash(key: &str) -> u64 {
+    xxh3_64(key.as_bytes())
+}
+
+impl Default for SourceMemory {
+    fn default() -> Self {
+        SourceMemory::new(MemoryLimits::default())
+    }
+}
+
+impl SourceMemory {
+    pub fn new(limits: MemoryLimits) -> Self {
+        SourceMemory {
+            limits,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Recalls what is known about an article's lines and title, then learns from it.
+    ///
+    /// `lines` are the hash forms of the candidate lines (boilerplate already recognised by the
+    /// rules included: they count too), `title_edges` the hash forms of its title's end
+    /// segments, `own_title` the hash form of its title, `fingerprint` a SimHash of its text.
+    pub fn recall_and_learn(
+        &self,
+        source: Option<&str>,
+        lines: &[&str],
+        title_edges: &[String],
+        own_title: Option<&str>,
+        fingerprint: u64,
+    ) -> Recall {
+        let mut g = self.lock();
+        g.clock += 1;
+        let clock = g.clock;
+        let own = own_title.map(line_hash);
+        let hashes: Vec<u64> = lines.iter().map(|l| line_hash(l)).collect();
+        let other_headline = hashes
+            .iter()
+            .zip(lines)
+            .map(|(h, l)| Some(*h) != own && l.len() >= 12 && g.titles.contains(h))
+            .collect();
+        let mut recall = Recall {
+            footer: vec![false; lines.len()],
+            other_headline,
+            site_segments: Vec::new(),
+        };
+        if let Some(t) = own
+            && g.titles.insert(t)
+        {
+            g.title_order.push_back(t);
+            if g.title_order.len() > self.limits.max_titles
+                && let Some(old) = g.title_order.pop_front()
+            {
+                g.titles.remove(&old);
+            }
+        }
+        let Some(source) = source.map(str::trim).filter(|s| !s.is_empty()) else {
+            return recall;
+        };
+        let key = source.to_lowercase();
+        if !g.sources.contains_key(&key) && g.sources.len() >= self.limits.max_sources {
+            // Forget the least recently seen source.
+            if let Some(oldest) = g
+                .sources
+                .iter()
+                .min_by_key(|(_, s)| s.last_used)
+                .map(|(k, _)| k.clone())
+            {
+                g.sources.remove(&oldest);
+            }
+        }
+        let limits = self.limits;
+        let global: Vec<bool> = hashes.iter().map(|h| g.global_lines.contains(h)).collect();
+        let state = g.sources.entry(key).or_default();
+        state.last_used = clock;
+        let now = state.articles;
+        let weight = state.weight.decayed(now).max(1.0);
+        let mut newly_learned = Vec::new();
+        for (i, h) in hashes.iter().enumerate() {
+            let own = state.lines.get(h).is_some_and(|c| {
+                let d = c.decayed(now);
+                d >= THRESHOLD && d / weight >= MIN_SHARE
+            });
+            if own {
+                newly_learned.push(*h);
+            }
+            recall.footer[i] = own || global[i];
+        }
+        for e in title_edges {
+            if state
+                .title_edges
+                .get(&line_hash(e))
+                .is_some_and(|c| c.decayed(now) >= THRESHOLD)
+            {
+                recall.site_segments.push(e.clone());
+            }
+        }
+        // Learn, unless this is a copy of a story the source already carried.
+        let copy = state
+            .fingerprints
+            .iter()
+            .any(|f| (f ^ fingerprint).count_ones() <= COPY_DISTANCE);
+        state.articles += 1;
+        let now = state.articles;
+        if !copy {
+            SourceState::bump_count(&mut state.weight, now);
+            let distinct: HashSet<u64> = hashes.iter().copied().collect();
+            for h in distinct {
+                SourceState::bump(&mut state.lines, h, now);
+            }
+            SourceState::prune(&mut state.lines, limits.max_lines_per_source, now);
+            let edges: HashSet<u64> = title_edges.iter().map(|e| line_hash(e)).collect();
+            for h in edges {
+                SourceState::bump(&mut state.title_edges, h, now);
+            }
+            SourceState::prune(&mut state.title_edges, 64, now);
+        }
+        state.fingerprints.push_back(fingerprint);
+        if state.fingerprints.len() > RECENT_FINGERPRINTS {
+            state.fingerprints.pop_front();
+        }
+        for h in newly_learned {
+            g.remember_global(h);
+        }
+        recall
+    }
+
+    /// Sources and lines held (for metrics and tests).
+    pub fn size(&self) -> (usize, usize, usize) {
+        let g = self.lock();
+        (
+            g.sources.len(),
+            g.sources.values().map(|s| s.lines.len()).sum(),
+            g.titles.len(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fp(i: u64) -> u64 {
+        // Far-apart fingerprints: distinct stories.
+        i.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    #[test]
+    fn a_repeated_line_is_learned_after_two_articles() {
+        let m = SourceMemory::default();
+        let footer = "the harbor ledger is reader-funded.";
+        let r1 = m.recall_and_learn(Some("ledger"), &["story one.", footer], &[], None, fp(1));
+        let r2 = m.recall_and_learn(Some("ledger"), &["story two.", footer], &[], None, fp(2));
+        let r3 = m.recall_and_learn(Some("ledger"), &["story three.", footer], &[], None, fp(3));
+        assert_eq!(r1.footer, vec![false, false]);
+        assert_eq!(r2.footer, vec![false, false]);
+        assert_eq!(r3.footer, vec![false, true]);
+        // A line another source repeats only twice is not this source's footer.
+        let m2 = SourceMemory::default();
+        m2.recall_and_learn(Some("a"), &["only here twice."], &[], None, fp(5));
+        m2.recall_and_learn(Some("a"), &["only here twice."], &[], None, fp(6));
+        let other = m2.recall_and_learn(Some("courier"), &["only here twice."], &[], None, fp(7));
+        assert_eq!(other.footer, vec![false]);
+    }
+
+    #[test]
+    fn repeats_inside_one_story_and_copies_do_not_teach() {
+        let m = SourceMemory::default();
+        let quote = "\"we will not give up,\" she said.";
+        for _ in 0..3 {
+            // The same quote twice in one article, and the same story (fingerprint) again.
+            m.recall_and_learn(Some("s"), &[quote, quote], &[], None, fp(7));
+        }
+        let r = m.recall_and_learn(Some("s"), &[quote], &[], None, fp(8));
+        assert_eq!(r.footer, vec![false]);
+    }
+
+    #[test]
+    fn a_sentence_a_few_stories_share_is_no_footer() {
+        let m = SourceMemory::default();
+        let shared = "critics say the law is old.";
+        for i in 0..40u64 {
+            let lines: Vec<&str> = if i % 12 == 0 {
+                vec!["story.", shared]
+            } else {
+                vec!["story."]
+            };
+            let owned: Vec<String> = lines.iter().map(|l| format!("{l} {i}")).collect();
+            let mut refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+            if i % 12 == 0 {
+                refs[1] = shared;
+            }
+            m.recall_and_learn(Some("s"), &refs, &[], None, fp(100 + i));
+        }
+        let r = m.recall_and_learn(Some("s"), &[shared], &[], None, fp(999));
+        assert_eq!(r.footer, vec![false]);
+    }
+
+    #[test]
+    fn learned_lines_travel_with_copies_to_other_sources() {
+        let m = SourceMemory::default();
+        for i in 0..4 {
+            m.recall_and_learn(Some("origin"), &["learn more", "x"], &[], None, fp(i));
+        }
+        let r = m.recall_and_learn(Some("copier"), &["learn more"], &[], None, fp(50));
+        assert_eq!(r.footer, vec![true]);
+    }
+
+    #[test]
+    fn other_headlines_and_site_segments() {
+        let m = SourceMemory::default();
+        m.recall_and_learn(
+            Some("a"),
+            &["x"],
+            &[],
+            Some("storm hits the coast overnight"),
+            fp(1),
+        );
+        let r = m.recall_and_learn(
+            Some("b"),
+            &["storm hits the coast overnight", "body"],
+            &[],
+            Some("own title here"),
+            fp(2),
+        );
+        assert_eq!(r.other_headline, vec![true, false]);
+        for i in 0..3 {
+            let r = m.recall_and_learn(
+                Some("c"),
+                &[],
+                &["evening post online".into()],
+                None,
+                fp(10 + i),
+            );
+            assert_eq!(!r.site_segments.is_empty(), i == 2);
+        }
+    }
+
+    #[test]
+    fn memory_is_bounded() {
+        let m = SourceMemory::new(MemoryLimits {
+            max_sources: 10,
+            max_lines_per_source: 40,
+            max_titles: 100,
+        });
+        for i in 0..500u64 {
+            let lines: Vec<String> = (0..20).map(|j| format!("line {i} {j}")).collect();
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let title = format!("title {i}");
+            m.recall_and_learn(
+                Some(&format!("src{}", i % 37)),
+                &refs,
+                &[],
+                Some(&title),
+                fp(i),
+            );
+        }
+        let (sources, lines, titles) = m.size();
+        assert!(sources <= 10);
+        assert!(lines <= 10 * 40);
+        assert!(titles <= 100);
+    }
+}
