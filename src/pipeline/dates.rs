@@ -39,6 +39,9 @@ pub fn parse_date_str(raw: &str) -> Option<DateTime<Utc>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.with_timezone(&Utc));
     }
+    if let Some(dt) = iso_like(s) {
+        return Some(dt);
+    }
     // `2018-10-08T12:30:00.000+0000`: an offset without its colon.
     let b = s.as_bytes();
     let n = b.len();
@@ -57,6 +60,47 @@ pub fn parse_date_str(raw: &str) -> Option<DateTime<Utc>> {
     let naive = dotted_dmy(&cleaned)
         .or_else(|| dateparser::parse_with(&cleaned, &Utc, NaiveTime::MIN).ok())?;
     Some(naive - chrono::Duration::seconds(i64::from(offset.unwrap_or(0))))
+}
+
+/// ISO 8601 as pages write it: `2023-11-11T19:00-06:00` (no seconds), `2023-12-18T13:00:00`
+/// (no zone: UTC), `2023-12-18 15:07:49.382534`, `2023-12-18T13:00:00+0530`, `...+05`.
+fn iso_like(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() < 16 || !(b[4] == b'-' && b[7] == b'-' && (b[10] == b'T' || b[10] == b' ')) {
+        return None;
+    }
+    let (date_time, zone) = match s[10..].rfind(['+', '-', 'Z', 'z']) {
+        Some(i) if i > 3 => s.split_at(10 + i),
+        _ => (s, ""),
+    };
+    let date_time = date_time.replace(' ', "T");
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(&date_time, f).ok())?;
+    let offset_s: i64 = match zone {
+        "" | "Z" | "z" => 0,
+        z => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let digits: String = z[1..].chars().filter(|c| c.is_ascii_digit()).collect();
+            let (h, m) = match digits.len() {
+                1 | 2 => (digits.parse::<i64>().ok()?, 0),
+                4 => (
+                    digits[..2].parse::<i64>().ok()?,
+                    digits[2..].parse::<i64>().ok()?,
+                ),
+                _ => return None,
+            };
+            if h > 14 || m > 59 {
+                return None;
+            }
+            sign * (h * 3600 + m * 60)
+        }
+    };
+    Some(naive.and_utc() - chrono::Duration::seconds(offset_s))
 }
 
 /// `2018年10月8日` (Chinese, Japanese) and `2018년 10월 8일` (Korean), date only.
@@ -320,6 +364,22 @@ mod tests {
         assert_eq!(p("2018년 10월 8일"), want);
         assert_eq!(p("Oct. 8, 2018"), want);
         assert_eq!(p("2018/10/08"), want);
+        assert_eq!(
+            p("2023-11-11T19:00-06:00"),
+            Some("2023-11-12T01:00:00Z".into())
+        );
+        assert_eq!(
+            p("2023-12-18T13:00:00"),
+            Some("2023-12-18T13:00:00Z".into())
+        );
+        assert_eq!(
+            p("2023-12-18T15:07:49.382534"),
+            Some("2023-12-18T15:07:49Z".into())
+        );
+        assert_eq!(
+            p("2023-12-22T16:25:02+0530"),
+            Some("2023-12-22T10:55:02Z".into())
+        );
     }
 
     #[test]

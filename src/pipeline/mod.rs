@@ -128,7 +128,18 @@ impl Pipeline {
         let page = if has_text {
             html::HtmlExtract::default()
         } else {
-            html::extract(a.html.as_deref().unwrap_or_default(), url.as_deref())
+            let raw = a.html.as_deref().unwrap_or_default();
+            if html::nesting_exceeds(raw, html::MAX_DEPTH) {
+                return Err(Rejection::new(
+                    RejectReason::InvalidField,
+                    format!(
+                        "`html` nests elements deeper than {} levels",
+                        html::MAX_DEPTH
+                    ),
+                )
+                .with_id(id.as_deref()));
+            }
+            html::extract(raw, url.as_deref())
         };
         let body: &str = if has_text {
             a.text.as_deref().unwrap_or_default()

@@ -1,0 +1,567 @@
+//! What a page declares about itself: headline, authors, publication date.
+//!
+//! Sources, most trusted first: JSON-LD (`NewsArticle`, `Article`, `BlogPosting`, ... also inside
+//! `@graph`), `<meta>` tags (Open Graph, `article:*`, Parse.ly, Sailthru, Dublin Core, ...),
+//! microdata (`itemprop`), `<time>` elements, byline elements, and the date in the URL's path.
+
+use dom_query::{Document, Selection};
+use serde_json::Value;
+
+/// The declared metadata of a page.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PageMeta {
+    pub headline: Option<String>,
+    pub og_title: Option<String>,
+    pub authors: Vec<String>,
+    /// The declared publication date as written (parsed later).
+    pub published: Option<String>,
+    pub lang: Option<String>,
+    pub site_name: Option<String>,
+}
+
+const ARTICLE_TYPES: &[&str] = &[
+    "NewsArticle",
+    "Article",
+    "BlogPosting",
+    "Report",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "LiveBlogPosting",
+    "TechArticle",
+    "ScholarlyArticle",
+    "SocialMediaPosting",
+    "Review",
+    "MedicalWebPage",
+    "Recipe",
+    "HowTo",
+    "VideoObject",
+    "WebPage",
+];
+
+/// Reads the metadata of a parsed page.
+pub fn read(doc: &Document, url: Option<&str>) -> PageMeta {
+    let mut m = PageMeta::default();
+    json_ld(doc, &mut m);
+    meta_tags(doc, &mut m);
+    if m.authors.is_empty() {
+        m.authors = microdata_authors(doc);
+    }
+    if m.published.is_none() {
+        m.published = microdata_date(doc).or_else(|| url.and_then(date_from_url));
+    }
+    if m.lang.is_none() {
+        m.lang = doc
+            .select("html")
+            .attr("lang")
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty());
+    }
+    m.authors = clean_authors(&m.authors);
+    m
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Object(o) => o
+            .get("name")
+            .and_then(text_of)
+            .or_else(|| o.get("@value").and_then(text_of)),
+        Value::Array(a) => a.iter().find_map(text_of),
+        _ => None,
+    }
+}
+
+fn authors_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a.iter().flat_map(authors_of).collect(),
+        Value::Object(o) => {
+            // A Person or Organization; organisations as authors are the site, not a byline.
+            let typ = o.get("@type").and_then(|t| t.as_str()).unwrap_or("Person");
+            if typ.eq_ignore_ascii_case("Organization")
+                || typ.eq_ignore_ascii_case("NewsMediaOrganization")
+            {
+                return Vec::new();
+            }
+            o.get("name").and_then(text_of).into_iter().collect()
+        }
+        Value::String(s) => vec![s.trim().to_string()],
+        _ => Vec::new(),
+    }
+}
+
+fn is_article(o: &serde_json::Map<String, Value>) -> bool {
+    let types: Vec<&str> = match o.get("@type") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    types.iter().any(|t| ARTICLE_TYPES.contains(t))
+}
+
+fn json_ld(doc: &Document, m: &mut PageMeta) {
+    let mut candidates: Vec<serde_json::Map<String, Value>> = Vec::new();
+    for script in doc.select(r#"script[type="application/ld+json"]"#).iter() {
+        let raw = script.text();
+        let raw = raw
+            .trim()
+            .trim_start_matches("<![CDATA[")
+            .trim_end_matches("]]>");
+        if raw.len() > 1 << 20 {
+            continue;
+        }
+        let v = match serde_json::from_str::<Value>(raw) {
+            Ok(v) => v,
+            // Pages often ship JSON-LD that is not strict JSON (raw newlines in strings,
+            // trailing commas): read the few fields we need from it directly.
+            Err(_) => {
+                lenient_json_ld(raw, m);
+                continue;
+            }
+        };
+        let mut stack = vec![v];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Array(a) => stack.extend(a),
+                Value::Object(mut o) => {
+                    if let Some(g) = o.remove("@graph") {
+                        stack.push(g);
+                    }
+                    if is_article(&o) {
+                        candidates.push(o);
+                    }
+                }
+                _ => {}
+            }
+            if candidates.len() > 32 {
+                break;
+            }
+        }
+    }
+    // Articles before web pages.
+    candidates.sort_by_key(|o| {
+        let t = o.get("@type").map(|t| t.to_string()).unwrap_or_default();
+        t.contains("WebPage") as u8
+    });
+    for o in &candidates {
+        if m.headline.is_none() {
+            m.headline = o.get("headline").and_then(text_of);
+        }
+        if m.authors.is_empty()
+            && let Some(a) = o.get("author").or_else(|| o.get("creator")) {
+                m.authors = authors_of(a);
+            }
+        if m.published.is_none() {
+            m.published = ["datePublished", "dateCreated", "uploadDate", "dateModified"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(text_of));
+        }
+        if m.lang.is_none() {
+            m.lang = o.get("inLanguage").and_then(text_of);
+        }
+    }
+}
+
+/// `"key": "value"` pairs from JSON-LD that does not parse: headline, datePublished, and the
+/// first author name.
+fn lenient_json_ld(raw: &str, m: &mut PageMeta) {
+    fn string_after<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
+        let at = raw.find(&format!("\"{key}\""))?;
+        let rest = &raw[at + key.len() + 2..];
+        let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+        let rest = rest.strip_prefix('"')?;
+        let end = rest.find('"')?;
+        Some(rest[..end].trim()).filter(|v| !v.is_empty() && v.len() < 300)
+    }
+    if m.published.is_none() {
+        m.published = string_after(raw, "datePublished").map(str::to_string);
+    }
+    if m.headline.is_none() {
+        m.headline = string_after(raw, "headline").map(str::to_string);
+    }
+    if m.authors.is_empty()
+        && let Some(at) = raw.find("\"author\"")
+            && let Some(name) = string_after(&raw[at..], "name") {
+                m.authors = vec![name.to_string()];
+            }
+}
+
+/// `<meta>` content by `property`, `name` or `itemprop` (case-insensitive names).
+fn meta_content(doc: &Document, names: &[&str]) -> Option<String> {
+    for name in names {
+        for attr in ["property", "name", "itemprop"] {
+            let sel = format!(r#"meta[{attr}="{name}" i]"#);
+            for node in doc.select(&sel).iter() {
+                if let Some(c) = node
+                    .attr("content")
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                {
+                    return Some(c);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn meta_tags(doc: &Document, m: &mut PageMeta) {
+    m.og_title = meta_content(
+        doc,
+        &[
+            "og:title",
+            "twitter:title",
+            "parsely-title",
+            "sailthru.title",
+            "dc.title",
+        ],
+    );
+    m.site_name = meta_content(doc, &["og:site_name", "application-name"]);
+    if m.published.is_none() {
+        m.published = meta_content(
+            doc,
+            &[
+                "article:published_time",
+                "og:article:published_time",
+                "article:published",
+                "datePublished",
+                "parsely-pub-date",
+                "sailthru.date",
+                "pubdate",
+                "publishdate",
+                "publish-date",
+                "publish_date",
+                "publication_date",
+                "date",
+                "dc.date",
+                "dc.date.issued",
+                "dcterms.created",
+                "dcterms.date",
+                "article.published",
+                "cxenseparse:recs:publishtime",
+                "og:published_time",
+                "published_time",
+                "originalpublicationdate",
+                "article_date_original",
+                "sailthru.date",
+                "release_date",
+                "created",
+                "timestamp",
+                "article:modified_time",
+                "og:updated_time",
+                "dateModified",
+            ],
+        );
+    }
+    if m.authors.is_empty() {
+        let raw = meta_content(
+            doc,
+            &[
+                "author",
+                "article:author",
+                "og:article:author",
+                "parsely-author",
+                "sailthru.author",
+                "dc.creator",
+                "dcterms.creator",
+                "byl",
+                "citation_author",
+                "cxenseparse:author",
+                "article.author",
+                "author_name",
+                "twitter:data1",
+            ],
+        );
+        if let Some(a) = raw.filter(|a| !a.starts_with("http") && !a.starts_with('@')) {
+            m.authors = vec![a];
+        }
+    }
+    if m.lang.is_none() {
+        m.lang = meta_content(
+            doc,
+            &["og:locale", "language", "content-language", "dc.language"],
+        );
+    }
+}
+
+fn microdata_authors(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    let pick = |s: &Selection| -> Option<String> {
+        let name = s.select(r#"[itemprop="name"]"#);
+        let t = if name.exists() {
+            name.attr("content")
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| name.text().to_string())
+        } else {
+            s.attr("content")
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| s.text().to_string())
+        };
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!t.is_empty() && t.len() < 80).then_some(t)
+    };
+    for sel in [
+        r#"[itemprop~="author"]"#,
+        r#"[rel="author"]"#,
+        r#"[itemprop~="creator"]"#,
+    ] {
+        for node in doc.select(sel).iter().take(6) {
+            if let Some(t) = pick(&node) {
+                out.push(t);
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+    }
+    // Byline elements by class.
+    for sel in [
+        ".byline",
+        ".author-name",
+        ".byline__name",
+        ".article-author",
+        ".author",
+        ".by-author",
+        ".story-byline",
+    ] {
+        for node in doc.select(sel).iter().take(3) {
+            let t = node.text().split_whitespace().collect::<Vec<_>>().join(" ");
+            if !t.is_empty() && t.len() < 100 {
+                out.push(t);
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+    }
+    out
+}
+
+fn microdata_date(doc: &Document) -> Option<String> {
+    for sel in [
+        r#"[itemprop="datePublished"]"#,
+        "time[pubdate]",
+        "article time[datetime]",
+        "time[datetime]",
+    ] {
+        for node in doc.select(sel).iter().take(3) {
+            let v = node
+                .attr("datetime")
+                .or_else(|| node.attr("content"))
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| node.text().to_string());
+            let v = v.trim().to_string();
+            if !v.is_empty() && crate::pipeline::dates::parse_date_str(&v).is_some() {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+/// `/2023/12/05/`, `/2019-11-20/`, `/20191120/` in a URL path.
+pub fn date_from_url(url: &str) -> Option<String> {
+    let path = url::Url::parse(url).ok()?.path().to_string();
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    for w in parts.windows(3) {
+        let (y, mo, d) = (w[0], w[1], w[2]);
+        if y.len() == 4 && y.starts_with(['1', '2']) && y.bytes().all(|b| b.is_ascii_digit()) {
+            let mo_n: u32 = mo.parse().ok()?;
+            if (1..=12).contains(&mo_n) {
+                let day: u32 = d
+                    .get(..2)
+                    .and_then(|s| s.parse().ok())
+                    .filter(|d| (1..=31).contains(d))
+                    .unwrap_or(0);
+                if day > 0 && d.len() == 2 {
+                    return Some(format!("{y}-{mo_n:02}-{day:02}"));
+                }
+            }
+        }
+    }
+    for p in parts {
+        let digits: String = p.chars().take(10).collect();
+        if digits.len() == 10 && digits.as_bytes()[4] == b'-' && digits.as_bytes()[7] == b'-'
+            && crate::pipeline::dates::parse_date_str(&digits).is_some() {
+                return Some(digits);
+            }
+    }
+    None
+}
+
+/// Authors as single person names: "By Jane Doe and John Roe" gives two; URLs, handles, bare
+/// roles and the site's own name are dropped.
+pub fn clean_authors(raw: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in raw {
+        let r = r.split_whitespace().collect::<Vec<_>>().join(" ");
+        let r = r.trim().trim_start_matches(|c: char| !c.is_alphanumeric());
+        let lower = r.to_lowercase();
+        let r = [
+            "by ",
+            "von ",
+            "par ",
+            "por ",
+            "written by ",
+            "author: ",
+            "words by ",
+        ]
+        .iter()
+        .find_map(|p| lower.starts_with(p).then(|| &r[p.len()..]))
+        .unwrap_or(r);
+        for part in split_author_list(r) {
+            let p = part.trim().trim_matches(|c: char| {
+                matches!(c, ',' | ';' | '|' | '-' | '–' | '—' | ':' | '.' | ' ') && c != '.'
+            });
+            let p = p.trim_end_matches(['.', ' ']);
+            if p.is_empty()
+                || p.len() > 60
+                || p.starts_with("http")
+                || p.starts_with('@')
+                || p.contains('@')
+            {
+                continue;
+            }
+            // Credentials and roles after a comma ("Jane Doe, MD", "Jane Doe, Staff Writer").
+            let p = p.split(", ").next().unwrap_or(p).trim();
+            let words = p.split_whitespace().count();
+            if words == 0 || words > 5 || p.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let lower = p.to_lowercase();
+            const ROLES: &[&str] = &[
+                "staff",
+                "editor",
+                "editors",
+                "team",
+                "desk",
+                "newsroom",
+                "admin",
+                "contributor",
+                "contributors",
+                "contributing",
+                "guest",
+                "reporter",
+                "reporters",
+                "correspondent",
+                "writer",
+                "writers",
+                "columnist",
+                "journalist",
+                "photographer",
+                "producer",
+                "senior",
+                "associate",
+                "managing",
+                "news",
+                "wire",
+                "services",
+                "agencies",
+            ];
+            if lower.split_whitespace().any(|w| ROLES.contains(&w)) {
+                continue;
+            }
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(p)) {
+                out.push(p.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn split_author_list(s: &str) -> Vec<&str> {
+    let mut parts = vec![s];
+    for sep in [" and ", " & ", ";", "|", " und ", " et ", " y ", " e "] {
+        parts = parts.into_iter().flat_map(|p| p.split(sep)).collect();
+    }
+    // Commas separate names when every piece is a full name ("Jane Doe, John Roe"), not when
+    // a credential follows ("Jane Doe, PhD").
+    parts
+        .into_iter()
+        .flat_map(|p| {
+            let pieces: Vec<&str> = p.split(", ").collect();
+            if pieces.len() > 1 && pieces.iter().all(|x| x.split_whitespace().count() >= 2) {
+                pieces
+            } else {
+                vec![p]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(html: &str, url: Option<&str>) -> PageMeta {
+        read(&Document::from(html), url)
+    }
+
+    #[test]
+    fn json_ld_wins() {
+        let m = meta(
+            r#"<html lang="en"><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"X"},{"@type":"NewsArticle","headline":"Storm hits coast","datePublished":"2023-12-05T10:00:00Z","author":[{"@type":"Person","name":"Jane Doe"},{"@type":"Person","name":"John Roe"}]}]}</script>
+               <meta property="article:published_time" content="2020-01-01"><meta name="author" content="Someone Else"></head><body></body></html>"#,
+            None,
+        );
+        assert_eq!(m.headline.as_deref(), Some("Storm hits coast"));
+        assert_eq!(
+            m.authors,
+            vec!["Jane Doe".to_string(), "John Roe".to_string()]
+        );
+        assert_eq!(m.published.as_deref(), Some("2023-12-05T10:00:00Z"));
+        assert_eq!(m.lang.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn meta_tags_and_microdata() {
+        let m = meta(
+            r#"<html><head><meta property="og:title" content="Title - Site"><meta name="author" content="By Jane Doe and John Roe"><meta property="article:published_time" content="2021-03-04T05:06:07+02:00"></head></html>"#,
+            None,
+        );
+        assert_eq!(
+            m.authors,
+            vec!["Jane Doe".to_string(), "John Roe".to_string()]
+        );
+        assert_eq!(m.published.as_deref(), Some("2021-03-04T05:06:07+02:00"));
+        assert_eq!(m.og_title.as_deref(), Some("Title - Site"));
+        let m = meta(
+            r#"<html><body><span itemprop="author"><span itemprop="name">Ann Lee</span></span><time datetime="2019-11-20T01:00:00Z">Nov 20</time></body></html>"#,
+            None,
+        );
+        assert_eq!(m.authors, vec!["Ann Lee".to_string()]);
+        assert_eq!(m.published.as_deref(), Some("2019-11-20T01:00:00Z"));
+    }
+
+    #[test]
+    fn url_dates_and_author_cleaning() {
+        assert_eq!(
+            date_from_url("https://x.com/2023/12/05/story").as_deref(),
+            Some("2023-12-05")
+        );
+        assert_eq!(
+            date_from_url("https://x.com/news/2019-11-20-story").as_deref(),
+            Some("2019-11-20")
+        );
+        assert_eq!(date_from_url("https://x.com/a/b"), None);
+        assert_eq!(
+            clean_authors(&[
+                "By Jane Doe, Staff Writer".into(),
+                "https://x.com/jd".into(),
+                "jane doe".into()
+            ]),
+            vec!["Jane Doe".to_string()]
+        );
+        assert_eq!(
+            clean_authors(&["Jane Doe, John Roe & Ann Lee".into()]),
+            vec![
+                "Jane Doe".to_string(),
+                "John Roe".to_string(),
+                "Ann Lee".to_string()
+            ]
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! Main text and page metadata from raw HTML, for articles that arrive with `html` and no `text`.
+//!
+//! The page is parsed once (html5ever, through dom_query). Its declared metadata is read first
+//! ([`meta`]); then readability (dom_smoothie) finds the article container, and [`render`]
+//! drops the furniture readability keeps and writes one paragraph per block. The text then goes
+//! through the same cleaning as any text article.
+
+pub mod meta;
+pub mod render;
+
+use dom_query::Document;
+use dom_smoothie::{Config, Readability};
+
+/// Pages with more elements than this are not scored element by element (bounds the work on
+/// hostile pages; real article pages have a few thousand).
+const MAX_ELEMENTS: usize = 200_000;
+/// Deepest element nesting accepted. Real pages nest a few dozen levels; the HTML parser's
+/// scope checks grow with depth, so a hostile page nested thousands deep would cost quadratic
+/// time. Refused before parsing.
+pub const MAX_DEPTH: usize = 1_000;
+
+/// Elements that never have a closing tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// What a page yields: its main text and what it declares about itself.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct HtmlExtract {
+    pub text: String,
+    /// The page's own headline (JSON-LD, Open Graph, or readability's guess).
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// An upper bound on the element nesting of `html`, by a linear scan of its tags (no parse).
+/// Stops counting once `limit` is passed.
+pub fn nesting_exceeds(html: &str, limit: usize) -> bool {
+    let b = html.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'<' {
+            if b[i + 1] == b'/' {
+                depth = depth.saturating_sub(1);
+            } else if b[i + 1].is_ascii_alphabetic() {
+                let end = b[i + 1..]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .map_or(b.len(), |p| i + 1 + p);
+                let name = html[i + 1..end].to_ascii_lowercase();
+                let tag_end = b[end..]
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .map_or(b.len(), |p| end + p);
+                let self_closing = tag_end > 0 && b.get(tag_end - 1) == Some(&b'/');
+                if !VOID.contains(&name.as_str()) && !self_closing {
+                    depth += 1;
+                    if depth > limit {
+                        return true;
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+fn absolute_http(url: Option<&str>) -> Option<&str> {
+    url.filter(|u| url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https")))
+}
+
+/// Extracts the main text (paragraphs separated by blank lines) and the declared metadata.
+/// A page whose article cannot be found yields an empty text, which the pipeline rejects as
+/// `empty_after_cleaning`; so does a page nested deeper than [`MAX_DEPTH`] (the pipeline checks
+/// that first, to give it its own reason).
+pub fn extract(html: &str, url: Option<&str>) -> HtmlExtract {
+    let url = absolute_http(url);
+    if nesting_exceeds(html, MAX_DEPTH) {
+        return HtmlExtract::default();
+    }
+    let doc = Document::from(html);
+    let meta = meta::read(&doc, url);
+    let cfg = Config {
+        keep_classes: true,
+        disable_json_ld: true,
+        max_elements_to_parse: MAX_ELEMENTS,
+        ..Default::default()
+    };
+    let (text, readability_title) = match Readability::with_document(doc, url, Some(cfg)) {
+        Ok(mut reader) => match reader.parse() {
+            Ok(article) => (render::render(&article.content), Some(article.title)),
+            Err(_) => (String::new(), None),
+        },
+        Err(_) => (String::new(), None),
+    };
+    let title = meta
+        .headline
+        .clone()
+        .or(meta.og_title.clone())
+        .or(readability_title)
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    HtmlExtract {
+        text,
+        title,
+        authors: meta.authors,
+        published: meta.published,
+        lang: meta.lang,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extracts_paragraphs_title_and_metadata() {
+        let body = "<p>The council approved the new budget on Tuesday after a long debate about \
+                    schools, roads and the harbour, which had been delayed for months.</p>"
+            .repeat(4);
+        let html = format!(
+            "<html><head><title>Budget passes - Town News</title>\
+             <meta name=\"author\" content=\"Jane Doe\">\
+             <meta property=\"article:published_time\" content=\"2024-05-06T07:00:00Z\"></head>\
+             <body><nav>Home | News</nav><article><h1>Budget passes</h1>{body}\
+             <figure><figcaption>The town hall. Photo: Reuters</figcaption></figure></article>\
+             <footer>Copyright 2024</footer></body></html>"
+        );
+        let x = extract(&html, Some("https://news.example/budget"));
+        assert!(x.text.contains("The council approved the new budget"));
+        assert!(!x.text.contains("Copyright 2024"));
+        assert!(!x.text.contains("Photo: Reuters"));
+        assert_eq!(x.authors, vec!["Jane Doe".to_string()]);
+        assert_eq!(x.published.as_deref(), Some("2024-05-06T07:00:00Z"));
+        assert!(x.title.is_some());
+    }
+
+    #[test]
+    fn hostile_nesting_is_refused_fast() {
+        let html = format!("{}text{}", "<div>".repeat(50_000), "</div>".repeat(50_000));
+        assert!(nesting_exceeds(&html, MAX_DEPTH));
+        assert_eq!(extract(&html, None), HtmlExtract::default());
+        assert!(!nesting_exceeds("<p>a<br>b<img src=x><b>c</b></p>", 3));
+    }
+
+    #[test]
+    fn garbage_yields_empty() {
+        assert_eq!(
+            extract("<html><body><script>x()</script></body></html>", None)
+                .text
+                .trim(),
+            ""
+        );
+        assert_eq!(extract("", Some("not a url")).text.trim(), "");
+    }
+}
