@@ -139,18 +139,25 @@ impl Pipeline {
                 )
                 .with_id(id.as_deref()));
             }
-            html::extract(raw, url.as_deref())
+            html::extract(
+                raw,
+                url.as_deref(),
+                &clean::title::SiteHints::new(source.as_deref(), url.as_deref()),
+            )
         };
         let body: &str = if has_text {
             a.text.as_deref().unwrap_or_default()
         } else {
             &page.text
         };
-        let title = a
-            .title
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .or(page.title.as_deref());
+        // For a page, its own headline (JSON-LD, Open Graph) beats the scraper's `<title>`,
+        // which carries site names and SEO variants; a text article keeps the title it came with.
+        let sent_title = a.title.as_deref().filter(|t| !t.trim().is_empty());
+        let title = if has_text {
+            sent_title.or(page.title.as_deref())
+        } else {
+            page.title.as_deref().or(sent_title)
+        };
         let draft = clean::draft(body, title, source.as_deref(), url.as_deref());
         let draft_fingerprint = fingerprint::simhash(&draft.line_keys().join(" "));
         Ok(Prepared {
@@ -238,12 +245,12 @@ impl Pipeline {
             .or_else(|| p.page.published.as_deref().and_then(dates::parse_date_str))
             .or_else(|| cleaned.date_hint.as_deref().and_then(dates::parse_date_str))
             .map(|d| dates::format_rfc3339(&d));
-        let mut authors = cleaned.authors;
-        for a in &p.page.authors {
-            if !authors.iter().any(|x| x.eq_ignore_ascii_case(a)) {
-                authors.push(a.clone());
-            }
-        }
+        // What the page declares about its authors beats bylines read from the text.
+        let authors = if p.page.authors.is_empty() {
+            cleaned.authors
+        } else {
+            p.page.authors.clone()
+        };
         let stats = stats::stats(&paragraphs, self.opts.reading_wpm);
 
         let record = Record {

@@ -1913,10 +1913,10 @@ pub fn looks_like_name(s: &str) -> bool {
     if words.is_empty() || words.len() > 6 {
         return false;
     }
-    if words
-        .iter()
-        .any(|w| NOT_NAME_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
-    {
+    if words.iter().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        NOT_NAME_WORDS.iter().any(|n| n.eq_ignore_ascii_case(w))
+    }) {
         return false;
     }
     let mut caps = 0;
@@ -2132,7 +2132,18 @@ pub fn is_block_header(l: &LineView) -> bool {
         return false;
     }
     let (k, _) = strip_bullet(&l.key);
+    let labelled = k.ends_with(':') || k.ends_with('»') || k.ends_with('>');
     let k = k.trim_end_matches([':', ' ', '>', '»', '.', '…']);
+    // "More on Education:", "More from Sports »": a section's label over links, whatever the section.
+    if labelled
+        && l.words <= 5
+        && (k.starts_with("more on ")
+            || k.starts_with("more from ")
+            || k.starts_with("more in ")
+            || k.starts_with("read more "))
+    {
+        return true;
+    }
     BLOCK_HEADERS.contains(&k)
         || BLOCK_HEADERS.iter().any(|h| {
             // "More from The Harbor Ledger", "Latest from Reuters", "More in World".

@@ -17,6 +17,9 @@ pub struct PageMeta {
     pub published: Option<String>,
     pub lang: Option<String>,
     pub site_name: Option<String>,
+    /// The article's text as the page declares it (JSON-LD `articleBody`), when complete: a
+    /// teaser cut with an ellipsis is not kept.
+    pub article_body: Option<String>,
 }
 
 const ARTICLE_TYPES: &[&str] = &[
@@ -41,13 +44,15 @@ const ARTICLE_TYPES: &[&str] = &[
     "WebPage",
 ];
 
-/// Reads the metadata of a parsed page.
-pub fn read(doc: &Document, url: Option<&str>) -> PageMeta {
+/// Reads the metadata of a parsed page. `is_site` tells the site's own name (an author of that
+/// name is the publication, not a person).
+pub fn read(doc: &Document, url: Option<&str>, is_site: &dyn Fn(&str) -> bool) -> PageMeta {
     let mut m = PageMeta::default();
     json_ld(doc, &mut m);
     meta_tags(doc, &mut m);
+    m.authors = clean_authors(&m.authors, is_site);
     if m.authors.is_empty() {
-        m.authors = microdata_authors(doc);
+        m.authors = clean_authors(&dom_authors(doc), is_site);
     }
     if m.published.is_none() {
         m.published = microdata_date(doc).or_else(|| url.and_then(date_from_url));
@@ -59,7 +64,6 @@ pub fn read(doc: &Document, url: Option<&str>) -> PageMeta {
             .map(|l| l.trim().to_string())
             .filter(|l| !l.is_empty());
     }
-    m.authors = clean_authors(&m.authors);
     m
 }
 
@@ -151,9 +155,10 @@ fn json_ld(doc: &Document, m: &mut PageMeta) {
             m.headline = o.get("headline").and_then(text_of);
         }
         if m.authors.is_empty()
-            && let Some(a) = o.get("author").or_else(|| o.get("creator")) {
-                m.authors = authors_of(a);
-            }
+            && let Some(a) = o.get("author").or_else(|| o.get("creator"))
+        {
+            m.authors = authors_of(a);
+        }
         if m.published.is_none() {
             m.published = ["datePublished", "dateCreated", "uploadDate", "dateModified"]
                 .iter()
@@ -162,7 +167,30 @@ fn json_ld(doc: &Document, m: &mut PageMeta) {
         if m.lang.is_none() {
             m.lang = o.get("inLanguage").and_then(text_of);
         }
+        if m.article_body.is_none() {
+            m.article_body = o
+                .get("articleBody")
+                .and_then(|b| b.as_str())
+                .map(body_text)
+                .filter(|b| b.len() >= 200 && !is_teaser(b));
+        }
     }
+}
+
+/// `articleBody` as text: entities decoded, tags dropped, line structure kept.
+fn body_text(raw: &str) -> String {
+    let decoded = html_escape::decode_html_entities(raw);
+    if decoded.contains('<') && decoded.contains('>') {
+        // Some sites put HTML there; render it like any fragment.
+        return super::render::render(&decoded);
+    }
+    decoded.into_owned()
+}
+
+/// A body cut short for a preview ("... sources of&hellip;", "[…]").
+fn is_teaser(body: &str) -> bool {
+    let t = body.trim_end();
+    t.ends_with('…') || t.ends_with("...") || t.ends_with("[…]") || t.ends_with("[...]")
 }
 
 /// `"key": "value"` pairs from JSON-LD that does not parse: headline, datePublished, and the
@@ -184,9 +212,10 @@ fn lenient_json_ld(raw: &str, m: &mut PageMeta) {
     }
     if m.authors.is_empty()
         && let Some(at) = raw.find("\"author\"")
-            && let Some(name) = string_after(&raw[at..], "name") {
-                m.authors = vec![name.to_string()];
-            }
+        && let Some(name) = string_after(&raw[at..], "name")
+    {
+        m.authors = vec![name.to_string()];
+    }
 }
 
 /// `<meta>` content by `property`, `name` or `itemprop` (case-insensitive names).
@@ -287,9 +316,12 @@ fn meta_tags(doc: &Document, m: &mut PageMeta) {
     }
 }
 
-fn microdata_authors(doc: &Document) -> Vec<String> {
-    let mut out = Vec::new();
-    let pick = |s: &Selection| -> Option<String> {
+/// Bylines in the page itself: microdata and `rel=author`, links to author pages
+/// (`/author/jane-doe`, `/staff/...`, `/writer/...`), elements whose class names an author or
+/// byline. The first source that yields names wins.
+fn dom_authors(doc: &Document) -> Vec<String> {
+    let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let item = |s: &Selection| -> String {
         let name = s.select(r#"[itemprop="name"]"#);
         let t = if name.exists() {
             name.attr("content")
@@ -300,16 +332,21 @@ fn microdata_authors(doc: &Document) -> Vec<String> {
                 .map(|c| c.to_string())
                 .unwrap_or_else(|| s.text().to_string())
         };
-        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-        (!t.is_empty() && t.len() < 80).then_some(t)
+        squash(&t)
     };
-    for sel in [
+    const SOURCES: &[&str] = &[
         r#"[itemprop~="author"]"#,
-        r#"[rel="author"]"#,
         r#"[itemprop~="creator"]"#,
-    ] {
-        for node in doc.select(sel).iter().take(6) {
-            if let Some(t) = pick(&node) {
+        r#"a[rel~="author"]"#,
+        r#"a[href*="/author/"], a[href*="/authors/"], a[href*="/writer/"], a[href*="/writers/"], a[href*="/staff/"], a[href*="/journalist"], a[href*="/reporter"], a[href*="/contributor"], a[href*="/people/"], a[href*="/by/"], a[href*="/autor/"], a[href*="/auteur/"], a[href*="/redacteur"]"#,
+        r#"[class*="byline" i] a, [class*="author-name" i], [class*="authorname" i], [class*="author__name" i], [class*="author" i] a"#,
+        r#"[class*="byline" i], [class*="author" i]"#,
+    ];
+    for sel in SOURCES {
+        let mut out: Vec<String> = Vec::new();
+        for node in doc.select(sel).iter().take(12) {
+            let t = item(&node);
+            if !t.is_empty() && t.len() < 120 && !out.contains(&t) {
                 out.push(t);
             }
         }
@@ -317,27 +354,7 @@ fn microdata_authors(doc: &Document) -> Vec<String> {
             return out;
         }
     }
-    // Byline elements by class.
-    for sel in [
-        ".byline",
-        ".author-name",
-        ".byline__name",
-        ".article-author",
-        ".author",
-        ".by-author",
-        ".story-byline",
-    ] {
-        for node in doc.select(sel).iter().take(3) {
-            let t = node.text().split_whitespace().collect::<Vec<_>>().join(" ");
-            if !t.is_empty() && t.len() < 100 {
-                out.push(t);
-            }
-        }
-        if !out.is_empty() {
-            return out;
-        }
-    }
-    out
+    Vec::new()
 }
 
 fn microdata_date(doc: &Document) -> Option<String> {
@@ -346,6 +363,7 @@ fn microdata_date(doc: &Document) -> Option<String> {
         "time[pubdate]",
         "article time[datetime]",
         "time[datetime]",
+        r#"[class*="publish" i], [class*="dateline" i], [class*="timestamp" i], [class*="post-date" i], [class*="article-date" i], [class*="entry-date" i]"#,
     ] {
         for node in doc.select(sel).iter().take(3) {
             let v = node
@@ -353,8 +371,22 @@ fn microdata_date(doc: &Document) -> Option<String> {
                 .or_else(|| node.attr("content"))
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| node.text().to_string());
-            let v = v.trim().to_string();
-            if !v.is_empty() && crate::pipeline::dates::parse_date_str(&v).is_some() {
+            let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+            // Element text may carry a lead: "Updated on December 14, 2023".
+            let lower = v.to_lowercase();
+            let v = [
+                "published on ",
+                "published ",
+                "updated on ",
+                "updated ",
+                "posted on ",
+                "posted ",
+            ]
+            .iter()
+            .find_map(|p| lower.starts_with(p).then(|| v[p.len()..].to_string()))
+            .unwrap_or(v);
+            if !v.is_empty() && v.len() < 80 && crate::pipeline::dates::parse_date_str(&v).is_some()
+            {
                 return Some(v);
             }
         }
@@ -366,10 +398,23 @@ fn microdata_date(doc: &Document) -> Option<String> {
 pub fn date_from_url(url: &str) -> Option<String> {
     let path = url::Url::parse(url).ok()?.path().to_string();
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     for w in parts.windows(3) {
         let (y, mo, d) = (w[0], w[1], w[2]);
         if y.len() == 4 && y.starts_with(['1', '2']) && y.bytes().all(|b| b.is_ascii_digit()) {
-            let mo_n: u32 = mo.parse().ok()?;
+            // "/2023/12/05/" or "/2023/dec/21/".
+            let mo_n: u32 = match mo.parse() {
+                Ok(n) => n,
+                Err(_) => match MONTHS
+                    .iter()
+                    .position(|m| mo.to_ascii_lowercase().starts_with(m))
+                {
+                    Some(i) => i as u32 + 1,
+                    None => continue,
+                },
+            };
             if (1..=12).contains(&mo_n) {
                 let day: u32 = d
                     .get(..2)
@@ -384,17 +429,76 @@ pub fn date_from_url(url: &str) -> Option<String> {
     }
     for p in parts {
         let digits: String = p.chars().take(10).collect();
-        if digits.len() == 10 && digits.as_bytes()[4] == b'-' && digits.as_bytes()[7] == b'-'
-            && crate::pipeline::dates::parse_date_str(&digits).is_some() {
-                return Some(digits);
-            }
+        if digits.len() == 10
+            && digits.as_bytes()[4] == b'-'
+            && digits.as_bytes()[7] == b'-'
+            && crate::pipeline::dates::parse_date_str(&digits).is_some()
+        {
+            return Some(digits);
+        }
     }
     None
 }
 
-/// Authors as single person names: "By Jane Doe and John Roe" gives two; URLs, handles, bare
-/// roles and the site's own name are dropped.
-pub fn clean_authors(raw: &[String]) -> Vec<String> {
+/// Authors as single person names: "By Jane Doe and John Roe" gives two; URLs, handles, roles,
+/// organisations and the site's own name are dropped.
+pub fn clean_authors(raw: &[String], is_site: &dyn Fn(&str) -> bool) -> Vec<String> {
+    const ROLES: &[&str] = &[
+        "staff",
+        "editor",
+        "editors",
+        "team",
+        "desk",
+        "newsroom",
+        "admin",
+        "contributor",
+        "contributors",
+        "contributing",
+        "guest",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "writer",
+        "writers",
+        "columnist",
+        "journalist",
+        "photographer",
+        "producer",
+        "senior",
+        "associate",
+        "managing",
+        "news",
+        "wire",
+        "services",
+        "agencies",
+        "sponsored",
+        "chief",
+        "officer",
+        "head",
+        "director",
+        "president",
+        "founder",
+        "ceo",
+        "executive",
+        "professor",
+        "redazione",
+        "redaktion",
+        "rédaction",
+        "redacción",
+        "redação",
+        "staf",
+        "updated",
+        "published",
+        "view",
+        "posts",
+        "all",
+        "more",
+        "follow",
+        "read",
+        "bio",
+        "profile",
+        "about",
+    ];
     let mut out: Vec<String> = Vec::new();
     for r in raw {
         let r = r.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -405,68 +509,52 @@ pub fn clean_authors(raw: &[String]) -> Vec<String> {
             "von ",
             "par ",
             "por ",
+            "di ",
             "written by ",
             "author: ",
             "words by ",
+            "posted by ",
         ]
         .iter()
         .find_map(|p| lower.starts_with(p).then(|| &r[p.len()..]))
         .unwrap_or(r);
-        for part in split_author_list(r) {
-            let p = part.trim().trim_matches(|c: char| {
-                matches!(c, ',' | ';' | '|' | '-' | '–' | '—' | ':' | '.' | ' ') && c != '.'
-            });
-            let p = p.trim_end_matches(['.', ' ']);
-            if p.is_empty()
-                || p.len() > 60
-                || p.starts_with("http")
-                || p.starts_with('@')
-                || p.contains('@')
-            {
+        // A byline's tail after a bullet, pipe or dash is a date or a role.
+        let r = r.split([' ', '\u{a0}']).collect::<Vec<_>>().join(" ");
+        let r = ["•", "|", " — ", " – ", " - ", "·"]
+            .iter()
+            .fold(r.as_str(), |acc, sep| acc.split(sep).next().unwrap_or(acc))
+            .trim()
+            .to_string();
+        for part in split_author_list(&r) {
+            let p = part
+                .trim()
+                .trim_matches(|c: char| matches!(c, ',' | ';' | '|' | '-' | '–' | '—' | ':' | ' '));
+            if p.is_empty() || p.len() > 60 || p.starts_with("http") || p.contains('@') {
                 continue;
             }
             // Credentials and roles after a comma ("Jane Doe, MD", "Jane Doe, Staff Writer").
-            let p = p.split(", ").next().unwrap_or(p).trim();
-            let words = p.split_whitespace().count();
-            if words == 0 || words > 5 || p.chars().any(|c| c.is_ascii_digit()) {
+            let p = p
+                .split(", ")
+                .next()
+                .unwrap_or(p)
+                .trim()
+                .trim_end_matches(',');
+            let lower = p.to_lowercase();
+            if lower
+                .split_whitespace()
+                .any(|w| ROLES.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+            {
                 continue;
             }
-            let lower = p.to_lowercase();
-            const ROLES: &[&str] = &[
-                "staff",
-                "editor",
-                "editors",
-                "team",
-                "desk",
-                "newsroom",
-                "admin",
-                "contributor",
-                "contributors",
-                "contributing",
-                "guest",
-                "reporter",
-                "reporters",
-                "correspondent",
-                "writer",
-                "writers",
-                "columnist",
-                "journalist",
-                "photographer",
-                "producer",
-                "senior",
-                "associate",
-                "managing",
-                "news",
-                "wire",
-                "services",
-                "agencies",
-            ];
-            if lower.split_whitespace().any(|w| ROLES.contains(&w)) {
+            if is_site(p) || !crate::pipeline::clean::rules::looks_like_name(p) {
                 continue;
             }
             if !out.iter().any(|o| o.eq_ignore_ascii_case(p)) {
                 out.push(p.to_string());
             }
+        }
+        if out.len() >= 8 {
+            break;
         }
     }
     out
@@ -497,7 +585,7 @@ mod tests {
     use super::*;
 
     fn meta(html: &str, url: Option<&str>) -> PageMeta {
-        read(&Document::from(html), url)
+        read(&Document::from(html), url, &|s| s == "Town News")
     }
 
     #[test]
@@ -537,6 +625,20 @@ mod tests {
     }
 
     #[test]
+    fn author_pages_and_byline_classes() {
+        let m = meta(
+            r#"<html><body><div class="attribution"><span class="author"><a href="https://x.com/staff/123/craig-meyer/" class="authors">Craig Meyer</a></span></div></body></html>"#,
+            None,
+        );
+        assert_eq!(m.authors, vec!["Craig Meyer".to_string()]);
+        let m = meta(
+            r#"<html><body><p class="story-meta__authors">By <span class="vcard"><a href="/x">John Sakellariadis</a></span></p></body></html>"#,
+            None,
+        );
+        assert_eq!(m.authors, vec!["John Sakellariadis".to_string()]);
+    }
+
+    #[test]
     fn url_dates_and_author_cleaning() {
         assert_eq!(
             date_from_url("https://x.com/2023/12/05/story").as_deref(),
@@ -548,20 +650,57 @@ mod tests {
         );
         assert_eq!(date_from_url("https://x.com/a/b"), None);
         assert_eq!(
-            clean_authors(&[
-                "By Jane Doe, Staff Writer".into(),
-                "https://x.com/jd".into(),
-                "jane doe".into()
-            ]),
+            date_from_url("http://www.politifact.com/article/2023/dec/21/story/").as_deref(),
+            Some("2023-12-21")
+        );
+        let no_site = |_: &str| false;
+        assert_eq!(
+            clean_authors(
+                &[
+                    "By Jane Doe, Staff Writer".into(),
+                    "https://x.com/jd".into(),
+                    "Jane Doe".into()
+                ],
+                &no_site
+            ),
             vec!["Jane Doe".to_string()]
         );
         assert_eq!(
-            clean_authors(&["Jane Doe, John Roe & Ann Lee".into()]),
+            clean_authors(&["Jane Doe, John Roe & Ann Lee".into()], &no_site),
             vec![
                 "Jane Doe".to_string(),
                 "John Roe".to_string(),
                 "Ann Lee".to_string()
             ]
+        );
+        assert_eq!(
+            clean_authors(
+                &["Andrew Bosworth, Chief Technology Officer, Head of Reality Labs".into()],
+                &no_site
+            ),
+            vec!["Andrew Bosworth".to_string()]
+        );
+        assert_eq!(
+            clean_authors(
+                &[
+                    "The Worcester Telegram & Gazette".into(),
+                    "USA TODAY".into(),
+                    "Sponsored".into()
+                ],
+                &no_site
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            clean_authors(
+                &["By Ryan Sparks • December 20, 2023 7:00 am".into()],
+                &no_site
+            ),
+            vec!["Ryan Sparks".to_string()]
+        );
+        assert_eq!(
+            clean_authors(&["ForbesIndia".into()], &|s: &str| s == "ForbesIndia"),
+            Vec::<String>::new()
         );
     }
 }

@@ -70,6 +70,59 @@ pub fn nesting_exceeds(html: &str, limit: usize) -> bool {
     false
 }
 
+/// Word 4-shingles of a text, hashed.
+fn shingles(text: &str) -> std::collections::HashSet<u64> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect();
+    if words.len() < 4 {
+        return std::iter::once(xxhash_rust::xxh3::xxh3_64(words.join(" ").as_bytes())).collect();
+    }
+    words
+        .windows(4)
+        .map(|w| xxhash_rust::xxh3::xxh3_64(w.join(" ").as_bytes()))
+        .collect()
+}
+
+/// Our extraction against the page's declared `articleBody`:
+/// - when we found only a small part of it (readability chose a fragment), the body is the
+///   text;
+/// - when we found all of it and much more (an infinite-scroll page carries the next stories),
+///   only our paragraphs that belong to it stay;
+/// - otherwise our extraction stands (it keeps the page's paragraph structure).
+fn reconcile(ours: String, body: &str) -> String {
+    let b = shingles(body);
+    let o = shingles(&ours);
+    if b.is_empty() {
+        return ours;
+    }
+    let covered = b.iter().filter(|s| o.contains(s)).count() as f64 / b.len() as f64;
+    if covered < 0.6 && body.len() as f64 > ours.len() as f64 * 1.2 {
+        // The body's own lines become paragraphs.
+        return body
+            .split(['\n', '\r'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+    }
+    if covered >= 0.8 && ours.len() as f64 > body.len() as f64 * 1.5 {
+        let kept: Vec<&str> = ours
+            .split("\n\n")
+            .filter(|p| {
+                let s = shingles(p);
+                !s.is_empty() && s.iter().filter(|x| b.contains(x)).count() * 2 >= s.len()
+            })
+            .collect();
+        if !kept.is_empty() {
+            return kept.join("\n\n");
+        }
+    }
+    ours
+}
+
 fn absolute_http(url: Option<&str>) -> Option<&str> {
     url.filter(|u| url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https")))
 }
@@ -78,13 +131,17 @@ fn absolute_http(url: Option<&str>) -> Option<&str> {
 /// A page whose article cannot be found yields an empty text, which the pipeline rejects as
 /// `empty_after_cleaning`; so does a page nested deeper than [`MAX_DEPTH`] (the pipeline checks
 /// that first, to give it its own reason).
-pub fn extract(html: &str, url: Option<&str>) -> HtmlExtract {
+pub fn extract(
+    html: &str,
+    url: Option<&str>,
+    site: &crate::pipeline::clean::title::SiteHints,
+) -> HtmlExtract {
     let url = absolute_http(url);
     if nesting_exceeds(html, MAX_DEPTH) {
         return HtmlExtract::default();
     }
     let doc = Document::from(html);
-    let meta = meta::read(&doc, url);
+    let meta = meta::read(&doc, url, &|s| site.names_site(s));
     let cfg = Config {
         keep_classes: true,
         disable_json_ld: true,
@@ -97,6 +154,10 @@ pub fn extract(html: &str, url: Option<&str>) -> HtmlExtract {
             Err(_) => (String::new(), None),
         },
         Err(_) => (String::new(), None),
+    };
+    let text = match meta.article_body.as_deref() {
+        Some(body) => reconcile(text, body),
+        None => text,
     };
     let title = meta
         .headline
@@ -131,7 +192,11 @@ mod tests {
              <figure><figcaption>The town hall. Photo: Reuters</figcaption></figure></article>\
              <footer>Copyright 2024</footer></body></html>"
         );
-        let x = extract(&html, Some("https://news.example/budget"));
+        let x = extract(
+            &html,
+            Some("https://news.example/budget"),
+            &Default::default(),
+        );
         assert!(x.text.contains("The council approved the new budget"));
         assert!(!x.text.contains("Copyright 2024"));
         assert!(!x.text.contains("Photo: Reuters"));
@@ -141,21 +206,50 @@ mod tests {
     }
 
     #[test]
+    fn the_declared_body_reconciles_the_extraction() {
+        let story = "The council approved the harbour plan on Tuesday after a long debate.\n\nConstruction starts in spring, the mayor said on Wednesday morning.";
+        let next = "\n\nNext story: a farmer found a very large potato in his field last week.\n\nIt weighed four kilograms and went on show at the market.";
+        // Infinite scroll: only what belongs to the body stays.
+        assert_eq!(reconcile(format!("{story}{next}{next}"), story), story);
+        // A fragment: the body is the text.
+        let fragment =
+            "Construction starts in spring, the mayor said on Wednesday morning.".to_string();
+        let long_body = format!(
+            "{story}\nResidents were divided about the cost of the project.\nThe vote was close."
+        );
+        assert!(reconcile(fragment, &long_body).contains("Residents were divided"));
+        // A good extraction stands.
+        assert_eq!(reconcile(story.to_string(), story), story);
+    }
+
+    #[test]
     fn hostile_nesting_is_refused_fast() {
         let html = format!("{}text{}", "<div>".repeat(50_000), "</div>".repeat(50_000));
         assert!(nesting_exceeds(&html, MAX_DEPTH));
-        assert_eq!(extract(&html, None), HtmlExtract::default());
+        assert_eq!(
+            extract(&html, None, &Default::default()),
+            HtmlExtract::default()
+        );
         assert!(!nesting_exceeds("<p>a<br>b<img src=x><b>c</b></p>", 3));
     }
 
     #[test]
     fn garbage_yields_empty() {
         assert_eq!(
-            extract("<html><body><script>x()</script></body></html>", None)
+            extract(
+                "<html><body><script>x()</script></body></html>",
+                None,
+                &Default::default()
+            )
+            .text
+            .trim(),
+            ""
+        );
+        assert_eq!(
+            extract("", Some("not a url"), &Default::default())
                 .text
                 .trim(),
             ""
         );
-        assert_eq!(extract("", Some("not a url")).text.trim(), "");
     }
 }

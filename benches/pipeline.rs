@@ -1,0 +1,155 @@
+//! Criterion benches of the pipeline core: HTML extraction, text cleaning, and `process` as a
+//! whole, on real articles (short, median, long).
+//!
+//! Real pages and articles come from `../shared/data` (the developer sets; third-party text, not
+//! committed). Without them the benches fall back to the committed seed article and a
+//! synthetic page, so `cargo bench` always runs.
+//!
+//!     cargo bench --bench pipeline
+//!     cargo bench --bench pipeline -- html     # one group
+
+use article_enricher::pipeline::clean::learned::SourceMemory;
+use article_enricher::pipeline::{Pipeline, PipelineOptions, clean, html};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use std::io::BufRead;
+use std::path::Path;
+
+fn data_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+fn read_gz_lines(name: &str) -> Vec<serde_json::Value> {
+    let Ok(f) = std::fs::File::open(data_dir().join(name)) else {
+        return Vec::new();
+    };
+    std::io::BufReader::new(flate2::read::GzDecoder::new(f))
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str(&l).ok())
+        .collect()
+}
+
+/// The shortest, the median and the longest of `items` by `size`.
+fn short_median_long<T: Clone>(
+    mut items: Vec<T>,
+    size: impl Fn(&T) -> usize,
+) -> Vec<(&'static str, T)> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    items.sort_by_key(|i| size(i));
+    let n = items.len();
+    vec![
+        ("short", items[n / 20].clone()),
+        ("median", items[n / 2].clone()),
+        ("long", items[n - 1 - n / 20].clone()),
+    ]
+}
+
+fn seed_text() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed-article.txt"),
+    )
+    .unwrap_or_default()
+}
+
+fn html_pages() -> Vec<(&'static str, (String, Option<String>))> {
+    let pages: Vec<(String, Option<String>)> = read_gz_lines("html-dev.jsonl.gz")
+        .into_iter()
+        .filter_map(|v| {
+            Some((
+                v["html"].as_str()?.to_string(),
+                v["url"].as_str().map(String::from),
+            ))
+        })
+        .collect();
+    if pages.is_empty() {
+        let body: String = seed_text()
+            .split("\n\n")
+            .map(|p| format!("<p>{p}</p>"))
+            .collect();
+        let page = format!(
+            "<html><head><title>Seed</title></head><body><nav>Home</nav><article>{body}</article><footer>(c)</footer></body></html>"
+        );
+        return vec![("synthetic", (page, None))];
+    }
+    short_median_long(pages, |(h, _)| h.len())
+}
+
+fn texts() -> Vec<(&'static str, (String, Option<String>))> {
+    let texts: Vec<(String, Option<String>)> = read_gz_lines("syndication-dev.jsonl.gz")
+        .into_iter()
+        .filter_map(|v| {
+            Some((
+                v["text"].as_str()?.to_string(),
+                v["title"].as_str().map(String::from),
+            ))
+        })
+        .collect();
+    if texts.is_empty() {
+        return vec![("seed", (seed_text(), None))];
+    }
+    short_median_long(texts, |(t, _)| t.len())
+}
+
+fn bench_html(c: &mut Criterion) {
+    let mut g = c.benchmark_group("html_extract");
+    let hints = clean::title::SiteHints::default();
+    for (label, (page, url)) in html_pages() {
+        g.throughput(Throughput::Bytes(page.len() as u64));
+        g.bench_with_input(
+            BenchmarkId::from_parameter(format!("{label}_{}KB", page.len() / 1024)),
+            &page,
+            |b, page| b.iter(|| html::extract(page, url.as_deref(), &hints)),
+        );
+    }
+    g.finish();
+}
+
+fn bench_clean(c: &mut Criterion) {
+    let mut g = c.benchmark_group("clean_text");
+    for (label, (text, title)) in texts() {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(
+            BenchmarkId::from_parameter(format!("{label}_{}B", text.len())),
+            &text,
+            |b, text| {
+                b.iter(|| clean::draft(text, title.as_deref(), Some("example.com"), None).finish())
+            },
+        );
+    }
+    g.finish();
+}
+
+fn bench_process(c: &mut Criterion) {
+    let pipeline = Pipeline::new(PipelineOptions::default());
+    let memory = SourceMemory::default();
+    let now = chrono::Utc::now();
+    let mut g = c.benchmark_group("process");
+    let mut inputs: Vec<(String, Vec<u8>)> = texts()
+        .into_iter()
+        .map(|(label, (text, title))| {
+            let msg = serde_json::json!({"id": "bench", "source": "example.com", "title": title, "text": text});
+            (format!("text_{label}"), serde_json::to_vec(&msg).unwrap_or_default())
+        })
+        .collect();
+    inputs.extend(html_pages().into_iter().map(|(label, (page, url))| {
+        let msg = serde_json::json!({"id": "bench", "url": url, "html": page});
+        (
+            format!("html_{label}"),
+            serde_json::to_vec(&msg).unwrap_or_default(),
+        )
+    }));
+    for (label, bytes) in inputs {
+        g.throughput(Throughput::Bytes(bytes.len() as u64));
+        g.bench_with_input(
+            BenchmarkId::from_parameter(format!("{label}_{}B", bytes.len())),
+            &bytes,
+            |b, bytes| b.iter(|| pipeline.process(bytes, now, &memory)),
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_html, bench_clean, bench_process);
+criterion_main!(benches);
