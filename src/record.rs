@@ -28,10 +28,13 @@ pub enum RejectReason {
     InvalidField,
     /// Not a content problem: the message kept failing until its last delivery (worker only).
     DeliveryFailed,
+    /// A bug in the worker met this message (the pipeline panicked); the message is kept in the
+    /// dead-letter subject for replay once fixed.
+    InternalError,
 }
 
 impl RejectReason {
-    pub const ALL: [RejectReason; 8] = [
+    pub const ALL: [RejectReason; 9] = [
         RejectReason::InvalidJson,
         RejectReason::InvalidUtf8,
         RejectReason::NotAnObject,
@@ -40,6 +43,7 @@ impl RejectReason {
         RejectReason::EmptyAfterCleaning,
         RejectReason::InvalidField,
         RejectReason::DeliveryFailed,
+        RejectReason::InternalError,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl RejectReason {
             RejectReason::EmptyAfterCleaning => "empty_after_cleaning",
             RejectReason::InvalidField => "invalid_field",
             RejectReason::DeliveryFailed => "delivery_failed",
+            RejectReason::InternalError => "internal_error",
         }
     }
 

@@ -4,6 +4,7 @@
 //! NATS worker, the benchmarks and the property tests all call [`Pipeline::process`], so they
 //! can never disagree about what a message becomes.
 
+pub mod annotate;
 pub mod clean;
 pub mod dates;
 pub mod fingerprint;
@@ -61,6 +62,7 @@ pub struct Prepared {
     url: Option<String>,
     source: Option<String>,
     published: Option<DateTime<Utc>>,
+    lang_hint: Option<String>,
     extra: Extra,
     draft: clean::Draft,
     page: html::HtmlExtract,
@@ -162,6 +164,7 @@ impl Pipeline {
         let draft_fingerprint = fingerprint::simhash(&draft.line_keys().join(" "));
         Ok(Prepared {
             published: a.published_at.as_ref().and_then(dates::parse_date),
+            lang_hint: a.lang.as_deref().map(str::to_string).or(page.lang.clone()),
             extra: Extra(
                 a.extra
                     .iter()
@@ -252,6 +255,12 @@ impl Pipeline {
             p.page.authors.clone()
         };
         let stats = stats::stats(&paragraphs, self.opts.reading_wpm);
+        let notes = annotate::annotate(
+            &text,
+            &paragraphs,
+            cleaned.title.as_deref(),
+            p.lang_hint.as_deref(),
+        );
 
         let record = Record {
             schema_version: SCHEMA_VERSION,
@@ -264,15 +273,15 @@ impl Pipeline {
             title: cleaned.title,
             text,
             removed: cleaned.removed,
-            lang: None,
-            lang_confidence: None,
+            lang: Some(notes.lang),
+            lang_confidence: Some(notes.lang_confidence),
             published_at,
             authors: Some(authors),
             dateline: Some(dateline),
             stats,
-            entities: None,
-            quotes: None,
-            keywords: None,
+            entities: Some(notes.entities),
+            quotes: Some(notes.quotes),
+            keywords: Some(notes.keywords),
             duplicate: None,
             processed_at: dates::format_rfc3339(&p.now),
             extra: p.extra,

@@ -125,7 +125,7 @@ pub fn run_pipe(
             chunk
                 .par_iter()
                 .map(|line| match line {
-                    Line::Bytes(b) => pipeline.prepare(b, now),
+                    Line::Bytes(b) => guarded(|| pipeline.prepare(b, now)),
                     Line::TooLong(n) => Err(Rejection::new(
                         RejectReason::TooLarge,
                         format!("{n} bytes exceeds the limit of {limit}"),
@@ -143,7 +143,7 @@ pub fn run_pipe(
         let results: Vec<Result<Processed, Rejection>> = pool.install(|| {
             staged
                 .into_par_iter()
-                .map(|(p, recall)| p.and_then(|p| pipeline.finish(p, recall.as_ref())))
+                .map(|(p, recall)| p.and_then(|p| guarded(|| pipeline.finish(p, recall.as_ref()))))
                 .collect()
         });
         for result in results {
@@ -189,6 +189,22 @@ pub fn run_pipe(
     }
     output.flush()?;
     Ok(summary)
+}
+
+/// Runs one stage for one line; a panic (a bug, never the input's fault) rejects that line with
+/// its message instead of ending the whole run.
+fn guarded<T>(f: impl FnOnce() -> Result<T, Rejection>) -> Result<T, Rejection> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(Rejection::new(
+            RejectReason::InternalError,
+            format!("pipeline panicked: {msg}"),
+        ))
+    })
 }
 
 fn epoch_now() -> Duration {

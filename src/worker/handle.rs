@@ -204,7 +204,7 @@ impl<S: DedupStore> Handler<S> {
             Ok(Ok(ok)) => ok,
             Ok(Err(rejection)) => return self.dead_letter(msg, rejection).await,
             Err(panicked) => {
-                let r = Rejection::new(RejectReason::InvalidField, panicked.to_string());
+                let r = Rejection::new(RejectReason::InternalError, panicked.to_string());
                 return self.dead_letter(msg, r).await;
             }
         };

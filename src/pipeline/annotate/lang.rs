@@ -1,0 +1,209 @@
+//! Language of the cleaned body: whatlang's trigram and script detector, ISO 639-1 codes.
+//!
+//! The input's `lang` hint only breaks near-ties: it is taken when the detector is unsure and the
+//! hint is a language of the same script. Short or mixed texts get a low confidence rather than a
+//! confident wrong answer.
+
+use whatlang::{Detector, Lang};
+
+/// How much of the text is looked at (the detector's answer is settled long before).
+const SAMPLE_BYTES: usize = 4096;
+
+/// ISO 639-1 where the language has one, else ISO 639-3 (SPEC).
+pub fn iso_code(lang: Lang) -> &'static str {
+    match lang.code() {
+        "epo" => "eo",
+        "eng" => "en",
+        "rus" => "ru",
+        "cmn" => "zh",
+        "spa" => "es",
+        "por" => "pt",
+        "ita" => "it",
+        "ben" => "bn",
+        "fra" => "fr",
+        "deu" => "de",
+        "ukr" => "uk",
+        "kat" => "ka",
+        "ara" => "ar",
+        "hin" => "hi",
+        "jpn" => "ja",
+        "heb" => "he",
+        "yid" => "yi",
+        "pol" => "pl",
+        "amh" => "am",
+        "jav" => "jv",
+        "kor" => "ko",
+        "nob" => "nb",
+        "dan" => "da",
+        "swe" => "sv",
+        "fin" => "fi",
+        "tur" => "tr",
+        "nld" => "nl",
+        "hun" => "hu",
+        "ces" => "cs",
+        "ell" => "el",
+        "bul" => "bg",
+        "bel" => "be",
+        "mar" => "mr",
+        "kan" => "kn",
+        "ron" => "ro",
+        "slv" => "sl",
+        "hrv" => "hr",
+        "srp" => "sr",
+        "mkd" => "mk",
+        "lit" => "lt",
+        "lav" => "lv",
+        "est" => "et",
+        "tam" => "ta",
+        "vie" => "vi",
+        "urd" => "ur",
+        "tha" => "th",
+        "guj" => "gu",
+        "uzb" => "uz",
+        "pan" => "pa",
+        "aze" => "az",
+        "ind" => "id",
+        "tel" => "te",
+        "pes" => "fa",
+        "mal" => "ml",
+        "ori" => "or",
+        "mya" => "my",
+        "nep" => "ne",
+        "sin" => "si",
+        "khm" => "km",
+        "tuk" => "tk",
+        "aka" => "ak",
+        "zul" => "zu",
+        "sna" => "sn",
+        "afr" => "af",
+        "lat" => "la",
+        "slk" => "sk",
+        "cat" => "ca",
+        "tgl" => "tl",
+        "hye" => "hy",
+        "cym" => "cy",
+        other => other,
+    }
+}
+
+/// whatlang's language for an ISO 639-1 or 639-3 hint ("en", "eng", "en-US", "zh_CN").
+fn from_hint(hint: &str) -> Option<Lang> {
+    let h = hint.trim().to_ascii_lowercase();
+    let h = h.split(['-', '_']).next().unwrap_or("");
+    if h.len() == 3 {
+        return Lang::from_code(h);
+    }
+    Lang::all().iter().copied().find(|l| iso_code(*l) == h)
+}
+
+/// The detected language and a confidence in 0..1 (None for text without letters).
+pub fn detect(
+    title: Option<&str>,
+    paragraphs: &[String],
+    hint: Option<&str>,
+) -> Option<(String, f64)> {
+    let mut sample = String::with_capacity(SAMPLE_BYTES + 128);
+    if let Some(t) = title {
+        sample.push_str(t);
+        sample.push('\n');
+    }
+    for p in paragraphs {
+        if sample.len() >= SAMPLE_BYTES {
+            break;
+        }
+        sample.push_str(p);
+        sample.push('\n');
+    }
+    let mut end = sample.len().min(SAMPLE_BYTES);
+    while !sample.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &sample[..end];
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    let info = Detector::new().detect(sample)?;
+    let mut lang = info.lang();
+    let mut confidence = info.confidence();
+    // A near-tie the hint can settle: the detector is unsure, and the hint writes in the same
+    // script (a hint of another script is simply wrong for this text).
+    if let Some(h) = hint.and_then(from_hint) {
+        if h != lang && !info.is_reliable() {
+            let same_script = Detector::with_allowlist(vec![h, lang])
+                .detect(sample)
+                .is_some_and(|i| i.script() == info.script());
+            if same_script {
+                lang = h;
+            }
+        }
+        if h == lang {
+            confidence = confidence.max(0.5);
+        }
+    }
+    // Little text: little certainty.
+    if letters < 40 {
+        confidence = confidence.min(0.3);
+    } else if letters < 120 {
+        confidence = confidence.min(0.6);
+    }
+    Some((
+        iso_code(lang).to_string(),
+        (confidence * 1000.0).round() / 1000.0,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Option<(String, f64)> {
+        detect(None, &[text.to_string()], None)
+    }
+
+    #[test]
+    fn common_languages() {
+        assert_eq!(d("The council approved the harbour plan on Tuesday after a long debate about its cost.").unwrap().0, "en");
+        assert_eq!(
+            d("Der Stadtrat hat den Plan für den Hafen am Dienstag nach langer Debatte genehmigt.")
+                .unwrap()
+                .0,
+            "de"
+        );
+        assert_eq!(
+            d("Le conseil municipal a approuvé le projet du port mardi après un long débat.")
+                .unwrap()
+                .0,
+            "fr"
+        );
+        assert_eq!(
+            d("北京是中华人民共和国的首都，也是全国的政治和文化中心。")
+                .unwrap()
+                .0,
+            "zh"
+        );
+        assert_eq!(
+            d("東京は日本の首都であり、多くの人々が住んでいます。")
+                .unwrap()
+                .0,
+            "ja"
+        );
+        assert_eq!(
+            d("서울은 대한민국의 수도이며 가장 큰 도시입니다.")
+                .unwrap()
+                .0,
+            "ko"
+        );
+    }
+
+    #[test]
+    fn short_text_is_unsure_and_hints_break_ties() {
+        let (_, c) = d("Hello there").unwrap();
+        assert!(c <= 0.3);
+        assert!(
+            detect(None, &["Ok".to_string()], Some("de"))
+                .map(|x| x.0)
+                .is_some()
+        );
+        assert_eq!(d("12345 !!!"), None);
+        assert_eq!(from_hint("en-US"), Some(Lang::Eng));
+        assert_eq!(from_hint("zh_CN"), Some(Lang::Cmn));
+    }
+}

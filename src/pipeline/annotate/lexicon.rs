@@ -1,0 +1,105 @@
+//! The word lists the annotators consult, shipped in `config/data/` and compiled in (nothing is
+//! fetched at build or run time; origins and licences are in the README).
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Normalised lookup form: lower-case, curly apostrophes straightened, dots dropped
+/// ("U.S." and "US" are one key).
+pub fn key(s: &str) -> String {
+    s.chars()
+        .filter(|c| *c != '.')
+        .map(|c| if matches!(c, '’' | '‘') { '\'' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn keyed(text: &'static str) -> HashSet<String> {
+    lines(text).map(key).collect()
+}
+
+/// Countries, US states, cities of 100,000+ and capitals (GeoNames), and hand-curated regions.
+pub static PLACES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let mut s = keyed(include_str!("../../../config/data/places.txt"));
+    s.extend(keyed(include_str!("../../../config/data/regions.txt")));
+    s
+});
+
+pub static ORGANIZATIONS: LazyLock<HashSet<String>> =
+    LazyLock::new(|| keyed(include_str!("../../../config/data/organizations.txt")));
+
+/// Nationality and group words, singular and plural ("Korean", "Koreans", "Democrats").
+pub static DEMONYMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let mut s = HashSet::new();
+    for d in lines(include_str!("../../../config/data/demonyms.txt")) {
+        let k = key(d);
+        s.insert(format!("{k}s"));
+        if let Some(stem) = k.strip_suffix("man") {
+            s.insert(format!("{stem}men"));
+        }
+        s.insert(k);
+    }
+    s
+});
+
+pub static FIRST_NAMES: LazyLock<HashSet<String>> =
+    LazyLock::new(|| keyed(include_str!("../../../config/data/first_names.txt")));
+
+/// People news text names by surname alone.
+pub static PEOPLE: LazyLock<HashSet<String>> =
+    LazyLock::new(|| keyed(include_str!("../../../config/data/people.txt")));
+
+/// Spellings of one place or organisation, mapped to one key ("U.S.", "USA", "America" and "the
+/// United States" are one country).
+pub fn canonical(k: &str) -> &str {
+    match k {
+        "us" | "usa" | "america" | "united states" | "united states of america" => "united states",
+        "uk" | "britain" | "great britain" | "united kingdom" => "united kingdom",
+        "russia" | "russian federation" => "russia",
+        "un" | "united nations" => "united nations",
+        "eu" | "european union" => "european union",
+        "dprk" | "north korea" => "north korea",
+        "uae" | "united arab emirates" => "united arab emirates",
+        "drc" | "democratic republic of the congo" => "democratic republic of the congo",
+        "ussr" | "soviet union" => "soviet union",
+        "isis" | "isil" | "islamic state" | "daesh" => "islamic state",
+        "justice department" | "department of justice" | "doj" => "department of justice",
+        "state department" | "department of state" => "department of state",
+        "defense department" | "department of defense" | "pentagon" => "department of defense",
+        "gop" | "republican party" => "republican party",
+        "fed" | "federal reserve" => "federal reserve",
+        other => other,
+    }
+}
+
+/// Words capitalised only because they start a sentence.
+pub static COMMON_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    lines(include_str!("../../../config/data/common_words.txt"))
+        .flat_map(|l| l.split_whitespace())
+        .map(key)
+        .collect()
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_load() {
+        assert!(PLACES.contains("pyongyang"));
+        assert!(PLACES.contains("us"));
+        assert!(PLACES.contains(&key("U.S.")));
+        assert!(ORGANIZATIONS.contains("nato"));
+        assert!(DEMONYMS.contains("koreans"));
+        assert!(DEMONYMS.contains("north korean"));
+        assert!(FIRST_NAMES.contains("mike"));
+        assert!(COMMON_WORDS.contains("the"));
+        assert!(!PLACES.contains("the"));
+    }
+}
