@@ -48,8 +48,26 @@ pub static DEMONYMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
     s
 });
 
-pub static FIRST_NAMES: LazyLock<HashSet<String>> =
-    LazyLock::new(|| keyed(include_str!("../../../config/data/first_names.txt")));
+fn intl(kind: &str) -> impl Iterator<Item = String> + '_ {
+    lines(include_str!("../../../config/data/names_intl.txt"))
+        .filter_map(move |l| l.strip_prefix(kind))
+        .flat_map(|l| l.split_whitespace())
+        .map(key)
+}
+
+/// Given names (US Census and international lists).
+pub static FIRST_NAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let mut s = keyed(include_str!("../../../config/data/first_names.txt"));
+    s.extend(intl("given:"));
+    s
+});
+
+/// Surnames (US Census).
+pub static SURNAMES: LazyLock<HashSet<String>> =
+    LazyLock::new(|| keyed(include_str!("../../../config/data/surnames.txt")));
+
+/// Family names written first (East Asian names: "Kim Jong Un", "Xi Jinping").
+pub static FAMILY_FIRST: LazyLock<HashSet<String>> = LazyLock::new(|| intl("family:").collect());
 
 /// People news text names by surname alone.
 pub static PEOPLE: LazyLock<HashSet<String>> =
