@@ -260,6 +260,7 @@ impl Pipeline {
             &paragraphs,
             cleaned.title.as_deref(),
             p.lang_hint.as_deref(),
+            dateline.as_ref().map(|d| d.location.as_str()),
         );
 
         let record = Record {
@@ -381,8 +382,11 @@ mod tests {
         let json = serde_json::to_value(r).unwrap();
         assert_eq!(json["extra"]["feed"]["n"], 1);
         assert_eq!(json["schema_version"], 1);
-        // Fields later stages own are absent, never placeholders.
-        assert!(json.get("entities").is_none());
+        // Every annotation is there, empty when the text names nothing.
+        assert_eq!(json["lang"], "en");
+        assert!(json["entities"].as_array().is_some_and(|e| e.is_empty()));
+        assert!(json["quotes"].as_array().is_some_and(|q| q.is_empty()));
+        assert!(json["keywords"].is_array());
     }
 
     #[test]

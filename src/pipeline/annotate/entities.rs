@@ -6,7 +6,10 @@
 //!
 //! Nationality and group words ("North Korean", "Democrats") are not entities.
 
-use super::lexicon::{DEMONYMS, FIRST_NAMES, ORGANIZATIONS, PLACES, key};
+use super::lexicon::{
+    COMMON_WORDS, DEMONYMS, FAMILY_FIRST, FIRST_NAMES, ORGANIZATIONS, PEOPLE, PLACES, SURNAMES,
+    TOWNS, key,
+};
 use crate::pipeline::segment::sentence_spans;
 use crate::record::Entity;
 use std::collections::HashMap;
@@ -51,6 +54,9 @@ pub struct FoundEntity {
     pub count: u32,
     /// Lookup keys of every form that names it (full name, surname, acronym, ...).
     pub forms: Vec<String>,
+    /// Titles and roles the text gives a person ("president", "foreign minister"), so that
+    /// "the president" can be resolved to them.
+    pub roles: Vec<String>,
 }
 
 impl Found {
@@ -104,6 +110,8 @@ struct Tok<'a> {
     possessive: bool,
     /// The word went on as a lower-case compound ("Geneva-based"): the name ends here.
     breaks_after: bool,
+    /// A month name that is a surname here ("Prime Minister May", "Theresa May").
+    month_name: bool,
 }
 
 /// Lower-case words that may sit inside a name ("Bank of England", "Charles de Gaulle").
@@ -515,6 +523,76 @@ const ABBREVIATIONS: &[&str] = &[
     "Prof", "Rev", "Jr", "Sr", "St", "Mt", "Corp", "Inc", "Ltd", "Co", "Ft",
 ];
 
+/// Whether a lower-case half after a hyphen ends the name before it: "Geneva-based",
+/// "Kremlin-backed", "Paris-born", and text run together ("Pyongyang-has"); but "Moon Jae-in"
+/// and "Aix-en-Provence" are names to the end.
+fn ends_name(before: &str, after: &str) -> bool {
+    let word: &str = after
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    if !word.chars().next().is_some_and(char::is_lowercase) {
+        return false;
+    }
+    if is_compound_suffix(word) {
+        return true;
+    }
+    let chained = after[word.len()..].starts_with('-');
+    let short = before.chars().count() <= 4 && word.chars().count() <= 4;
+    !(chained || short)
+}
+
+/// Lower-case second halves of compounds that make an adjective of the name before them.
+fn is_compound_suffix(word: &str) -> bool {
+    (word.len() > 3 && word.ends_with("ed"))
+        || matches!(
+            word,
+            "born"
+                | "bred"
+                | "run"
+                | "made"
+                | "built"
+                | "grown"
+                | "owned"
+                | "style"
+                | "era"
+                | "type"
+                | "wide"
+                | "like"
+                | "area"
+                | "class"
+                | "level"
+                | "specific"
+                | "bound"
+                | "speaking"
+                | "language"
+                | "centric"
+                | "friendly"
+                | "inspired"
+                | "listed"
+                | "sized"
+                | "themed"
+                | "focused"
+                | "linked"
+                | "esque"
+                | "ish"
+                | "ism"
+                | "ist"
+                | "ists"
+        )
+}
+
+/// "R-Idaho", "D-N.Y.", "I-Vt.": a one-letter party before a hyphen and a capitalised state,
+/// right after a bracket or a comma.
+fn party_tag(text: &str, i: usize) -> bool {
+    let b = text.as_bytes();
+    i + 2 < b.len()
+        && matches!(b[i], b'R' | b'D' | b'I')
+        && b[i + 1] == b'-'
+        && b[i + 2].is_ascii_uppercase()
+        && text[..i].trim_end().ends_with(['(', ','])
+}
+
 /// Words of a sentence with offsets (relative to the whole text).
 fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
     let mut i = 0;
@@ -526,6 +604,11 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
         };
         if !c.is_alphanumeric() {
             i += c.len_utf8();
+            continue;
+        }
+        // A party and state tag ("Sen. Mike Crapo (R-Idaho)"): the name is the state.
+        if party_tag(text, i) {
+            i += 2;
             continue;
         }
         let start = i;
@@ -541,6 +624,13 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
             }
             let after = &text[j + d.len_utf8()..];
             let next = after.chars().next();
+            // Words run together by a lost space: "loyal to-Ali Abdullah Saleh".
+            if d == '-'
+                && next.is_some_and(char::is_uppercase)
+                && FUNCTION.contains(&key(&text[start..j]).as_str())
+            {
+                break;
+            }
             if matches!(d, '\'' | '’' | '-') && next.is_some_and(char::is_alphanumeric) {
                 // Possessive "'s" ends the word.
                 if matches!(d, '\'' | '’')
@@ -551,14 +641,15 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
                 {
                     break;
                 }
-                // "Geneva-based", "Paris-born": the name is before the hyphen.
+                // "Geneva-based", "Paris-born": the name is before the hyphen (but "Moon
+                // Jae-in" and "Aix-en-Provence" are names to the end).
                 if d == '-'
-                    && next.is_some_and(char::is_lowercase)
+                    && compound_cut.is_none()
                     && text[start..j]
                         .chars()
                         .next()
                         .is_some_and(char::is_uppercase)
-                    && compound_cut.is_none()
+                    && ends_name(&text[start..j], after)
                 {
                     compound_cut = Some(j);
                 }
@@ -584,6 +675,35 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
         let rest = &text[j..];
         let possessive = rest.starts_with("'s") || rest.starts_with("’s");
         let gap = &text[gap_start..start];
+        // Places joined by hyphens ("the China-Mongolia-Russia corridor") are each a name.
+        if word.contains('-') && !PLACES.contains(&key(word)) {
+            let parts: Vec<&str> = word.split('-').collect();
+            if parts.len() > 1
+                && parts
+                    .iter()
+                    .all(|w| is_cap_token(w) && PLACES.contains(&key(w)))
+            {
+                let mut at = start;
+                for (n, w) in parts.iter().enumerate() {
+                    out.push(Tok {
+                        text: w,
+                        start: base + at,
+                        end: base + at + w.len(),
+                        cap: true,
+                        sent_start: first && n == 0,
+                        punct_before: n > 0 || gap.chars().any(|c| !c.is_whitespace()),
+                        possessive: false,
+                        breaks_after: true,
+                        month_name: false,
+                    });
+                    at += w.len() + 1;
+                }
+                first = false;
+                i = j;
+                gap_start = i;
+                continue;
+            }
+        }
         out.push(Tok {
             text: word,
             start: base + start,
@@ -593,6 +713,7 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
             punct_before: gap.chars().any(|c| !c.is_whitespace()),
             possessive,
             breaks_after: compound_cut.is_some(),
+            month_name: false,
         });
         first = false;
         i = if possessive {
@@ -604,26 +725,47 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
     }
 }
 
+/// A word in capitals of two letters or more ("PUT ON NOTICE").
+fn is_shouted(word: &str) -> bool {
+    word.chars().count() > 1 && !word.chars().any(char::is_lowercase)
+}
+
 /// A capitalised run of tokens (indices into the sentence's tokens).
 type Span = std::ops::Range<usize>;
 
 fn name_token(t: &Tok) -> bool {
-    t.cap && !CALENDAR.contains(&t.text)
+    t.cap && (t.month_name || !CALENDAR.contains(&t.text))
+}
+
+/// Marks month names used as surnames: right after a title or a given name, and not before a
+/// day number.
+fn mark_month_names(toks: &mut [Tok]) {
+    for i in 1..toks.len() {
+        let prev = toks[i - 1];
+        if toks[i].text == "May"
+            && !toks[i].punct_before
+            && (TITLES.contains(&prev.text) || FIRST_NAMES.contains(&key(prev.text)))
+            && !toks
+                .get(i + 1)
+                .is_some_and(|n| n.text.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            toks[i].month_name = true;
+        }
+    }
 }
 
 fn spans(toks: &[Tok]) -> Vec<Span> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        let ordinal = toks[i]
-            .text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit())
-            && toks[i].text.ends_with(['h', 't', 'd'])
-            && toks
-                .get(i + 1)
-                .is_some_and(|t| name_token(t) && !t.punct_before);
+        // "9th Circuit Court of Appeals".
+        let ordinal = {
+            let t = toks[i].text;
+            let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            digits > 0 && matches!(&t[digits..], "st" | "nd" | "rd" | "th")
+        } && toks
+            .get(i + 1)
+            .is_some_and(|t| name_token(t) && !t.punct_before);
         if !(name_token(&toks[i]) || ordinal) {
             i += 1;
             continue;
@@ -636,6 +778,19 @@ fn spans(toks: &[Tok]) -> Vec<Span> {
             // A possessive ends a name, except inside one ("Sheriff's Office", "People's Party").
             && (!toks[j - 1].possessive || name_token(&toks[j]) && ORG_TAILS.contains(&toks[j].text))
         {
+            // A capitalised function word starts the next sentence of text run together
+            // ("... in Merseyside A Network Rail spokesman").
+            if name_token(&toks[j])
+                && !CONNECTORS.contains(&toks[j - 1].text)
+                && FUNCTION.contains(&key(toks[j].text).as_str())
+                && !FIRST_NAMES.contains(&key(toks[j].text))
+                && !is_shouted(toks[j - 1].text)
+                && !is_shouted(toks[j].text)
+                && !toks[j].text.contains('.')
+                && !TITLES.contains(&toks[j].text)
+            {
+                break;
+            }
             if name_token(&toks[j]) {
                 j += 1;
                 continue;
@@ -646,9 +801,21 @@ fn spans(toks: &[Tok]) -> Vec<Span> {
                 toks.get(k)
                     .is_some_and(|n| name_token(n) && !n.punct_before)
             };
+            // "and" joins inside a name with "of" ("Department of Health and Human Services")
+            // or before an organisation's last word ("Ways and Means Committee").
+            let org_ahead = || {
+                let mut k = j + 1;
+                while toks
+                    .get(k)
+                    .is_some_and(|n| name_token(n) && (k == j + 1 || !n.punct_before))
+                {
+                    k += 1;
+                }
+                k > j + 1 && ORG_TAILS.contains(&toks[k - 1].text)
+            };
             let joins = CONNECTORS.contains(&w)
                 && next_ok(j + 1)
-                && (w != "and" && w != "&" || has_of || w == "&")
+                && (w != "and" || has_of || org_ahead())
                 && (w != "the" || matches!(toks[j - 1].text, "of" | "for"));
             if joins {
                 has_of |= w == "of" || w == "for";
@@ -835,6 +1002,8 @@ const ORG_TAILS: &[&str] = &[
     "Mining",
     "Oil",
     "Gas",
+    "Programme",
+    "Program",
 ];
 /// First words that make a span an organisation ("Department of Justice", "Bank of England").
 const ORG_HEADS: &[&str] = &[
@@ -870,10 +1039,12 @@ const ORG_HEADS: &[&str] = &[
     "Americans",
     "Citizens",
     "Campaign",
+    "Radio",
 ];
 /// Last words that make a span a place.
 const PLACE_TAILS: &[&str] = &[
     "County",
+    "City",
     "River",
     "Lake",
     "Island",
@@ -991,6 +1162,10 @@ struct Candidate {
     person_cue: bool,
     /// An acronym given in brackets right after it.
     acronym: Option<String>,
+    /// A sentence-initial word no list knows: a mention only as a short form of a known name.
+    weak: bool,
+    /// The title or role given with the name ("president", "vice president", "spokesman").
+    role: Option<String>,
 }
 
 /// The kind a name has by itself (lexicons and cue words), if any.
@@ -1005,7 +1180,7 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
     if PLACES.contains(&k) {
         return Some((Kind::Place, true));
     }
-    if super::lexicon::PEOPLE.contains(&k) {
+    if PEOPLE.contains(&k) {
         return Some((Kind::Person, true));
     }
     let first = text.split(' ').next().unwrap_or(text);
@@ -1030,10 +1205,18 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
             && head
                 .split(' ')
                 .any(|w| ORG_TAILS.contains(&w) || ORG_HEADS.contains(&w))
-            {
-                return Some((Kind::Organization, false));
-            }
+        {
+            return Some((Kind::Organization, false));
+        }
         if PLACE_TAILS.contains(&last) || PLACE_HEADS.contains(&first) {
+            return Some((Kind::Place, false));
+        }
+        // "Southern District of New York", "Province of Quebec".
+        if let Some((head, _)) = text.split_once(" of ")
+            && head
+                .split(' ')
+                .any(|w| PLACE_TAILS.contains(&w) || PLACE_HEADS.contains(&w))
+        {
             return Some((Kind::Place, false));
         }
     }
@@ -1049,6 +1232,22 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
     if (2..=4).contains(&words) && FIRST_NAMES.contains(&key(first)) && !text.contains(" of ") {
         return Some((Kind::Person, false));
     }
+    // A family name first ("Wang Shujin") or a known surname last ("Masood Hankin"), among words
+    // that are all names.
+    if (2..=3).contains(&words)
+        && text.split(' ').all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !COMMON_WORDS.contains(&key(w))
+                && !TITLES.contains(&w)
+                && !DEMONYMS.contains(&key(w))
+                && !PLACES.contains(&key(w))
+        })
+        && (FAMILY_FIRST.contains(&key(first))
+            || SURNAMES.contains(&key(last))
+            || PEOPLE.contains(&key(last)))
+    {
+        return Some((Kind::Person, false));
+    }
     None
 }
 
@@ -1056,9 +1255,31 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
 struct Around {
     person_cue: bool,
     speech_after: bool,
+    /// After a locative preposition ("in Bowen", "near Proserpine") or with a place noun.
+    locative: bool,
+    /// With a place noun: "the town of Ayr", "the Bowen area".
+    place_word: bool,
+    /// A role word given with it ("leader Kim Jong Un", "Jane Doe, a lawyer for ...").
+    role: Option<String>,
+    /// Followed by a comma and a known place ("Bowen, Queensland").
+    place_after: bool,
 }
 
-fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool) -> Around {
+/// Prepositions that put a place after them.
+const LOCATIVES: &[&str] = &[
+    "in",
+    "near",
+    "outside",
+    "across",
+    "around",
+    "throughout",
+    "toward",
+    "towards",
+    "into",
+    "inside",
+];
+
+fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool, text: &str) -> Around {
     let before = p.start.checked_sub(1).map(|i| toks[i].text.to_lowercase());
     let after = toks.get(p.end).map(|t| t.text.to_lowercase());
     let after2 = toks.get(p.end + 1).map(|t| t.text.to_lowercase());
@@ -1073,20 +1294,186 @@ fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool) -> Around {
         .as_deref()
         .is_some_and(|b| matches!(b, "said" | "says" | "told" | "added" | "asked"));
     let known_other = ORGANIZATIONS.contains(&key(phrase)) || PLACES.contains(&key(phrase));
+    let gap_after = |i: usize| -> &str {
+        match (toks.get(i.wrapping_sub(1)), toks.get(i)) {
+            (Some(a), Some(b)) => text[a.end..b.start].trim(),
+            _ => "",
+        }
+    };
+    // "Ziyed Ben Belgacem, who ...", "Belgacem, 39, a ...": someone.
+    let described = after.as_deref() == Some("who") && gap_after(p.end) == ","
+        || toks.get(p.end).is_some_and(|n| {
+            gap_after(p.end) == ","
+                && n.text.len() <= 3
+                && n.text.chars().all(|c| c.is_ascii_digit())
+                && text[n.end..].starts_with(',')
+        });
+    // "Jane Doe, the chief spokesman for ...", "John Roe, UN humanitarian chief, said".
+    let appositive = if gap_after(p.end) == "," {
+        toks[p.end..]
+            .iter()
+            .take(5)
+            .enumerate()
+            .take_while(|(n, t)| *n == 0 || !t.punct_before)
+            .map(|(_, t)| t)
+            .find(|t| !t.cap && ROLE_WORDS.contains(&t.text))
+            .map(|t| t.text.to_string())
+    } else {
+        None
+    };
+    let described = described || appositive.is_some();
+    let before2 = p.start.checked_sub(2).map(|i| toks[i].text.to_lowercase());
+    // "the town of Ayr", "the Bowen area", "Orly airport".
+    let place_word = before.as_deref() == Some("of")
+        && before2.as_deref().is_some_and(|b| PLACE_NOUNS.contains(&b))
+        || toks.get(p.end).is_some_and(|n| {
+            !n.cap && gap_after(p.end).is_empty() && PLACE_NOUNS.contains(&n.text)
+        });
+    let locative = place_word || before.as_deref().is_some_and(|b| LOCATIVES.contains(&b));
+    let place_after = toks.get(p.end).is_some_and(|n| {
+        n.cap
+            && text[toks[p.end - 1].end..n.start].trim() == ","
+            && (PLACES.contains(&key(n.text))
+                || toks.get(p.end + 1).is_some_and(|m| {
+                    m.cap && !m.punct_before && PLACES.contains(&key(&text[n.start..m.end]))
+                }))
+    });
     Around {
-        person_cue: titled || role_before || (speech_after || speech_before) && !known_other,
+        person_cue: titled
+            || role_before
+            || (speech_after || speech_before || described) && !known_other,
         speech_after: speech_after && !known_other,
+        locative,
+        place_word,
+        place_after,
+        role: appositive.or(before.filter(|b| ROLE_WORDS.contains(&b.as_str()))),
     }
 }
+
+/// Common nouns for places, around a place's name ("the town of Ayr", "the Bowen area").
+const PLACE_NOUNS: &[&str] = &[
+    "town",
+    "city",
+    "village",
+    "suburb",
+    "district",
+    "region",
+    "province",
+    "county",
+    "area",
+    "airport",
+    "port",
+    "island",
+    "capital",
+    "municipality",
+    "commune",
+    "state",
+];
+
+/// Words that are never a person's name on their own, whatever verb follows them ("Officials
+/// said", "Neighbours told", "Democrats argued").
+fn never_a_person(word: &str, initial: bool) -> bool {
+    let k = key(word);
+    if DEMONYMS.contains(&k)
+        || COMMON_WORDS.contains(&k)
+        || ORG_TAILS.contains(&word)
+        || PLACE_TAILS.contains(&word)
+        || NOT_PERSONS.contains(&k.as_str())
+    {
+        return true;
+    }
+    let named = || SURNAMES.contains(&k) || PEOPLE.contains(&k) || FIRST_NAMES.contains(&k);
+    // A sentence-initial adverb or plural noun ("Certainly", "Residents").
+    initial
+        && (k.ends_with("ly") || k.ends_with('s') && !k.ends_with("ss") && !k.ends_with("us"))
+        && !named()
+}
+
+/// Plural and collective nouns that speak in news text.
+const NOT_PERSONS: &[&str] = &[
+    "officials",
+    "official",
+    "authorities",
+    "police",
+    "residents",
+    "neighbours",
+    "neighbors",
+    "witnesses",
+    "analysts",
+    "experts",
+    "critics",
+    "investigators",
+    "prosecutors",
+    "lawmakers",
+    "legislators",
+    "sources",
+    "observers",
+    "scientists",
+    "researchers",
+    "doctors",
+    "activists",
+    "protesters",
+    "protestors",
+    "supporters",
+    "opponents",
+    "voters",
+    "leaders",
+    "members",
+    "families",
+    "parents",
+    "students",
+    "teachers",
+    "workers",
+    "employees",
+    "fans",
+    "players",
+    "users",
+    "customers",
+    "people",
+    "everyone",
+    "nobody",
+    "someone",
+    "anyone",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "government",
+    "ministry",
+    "statement",
+    "report",
+    "reports",
+    "study",
+    "data",
+    "figures",
+    "polls",
+    "survey",
+];
 
 /// Emits the candidates of one part of a span (a name, or modifiers before a title).
 fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &mut Vec<Candidate>) {
     let mut p = p;
-    // Group words at either end ("Republican Florida", "Alabama Republican").
-    while p.end > p.start && (DEMONYMS.contains(&key(toks[p.start].text)) && p.end - p.start > 1) {
-        p.start += 1;
+    let phrase_of = |p: &Span| -> String {
+        text[toks[p.start].start..toks[p.end - 1].end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Group words at either end ("Republican Florida", "Alabama Republican"), unless they are
+    // part of the name ("Russian Federation", "Scottish Conservative Party").
+    let keeps_group = |p: &Span| {
+        classify(&phrase_of(p), p.end - p.start)
+            .is_some_and(|(k, known)| known || k != Kind::Person)
+    };
+    if p.end - p.start > 1 && !keeps_group(&p) {
+        while p.end - p.start > 1 && DEMONYMS.contains(&key(toks[p.start].text)) {
+            p.start += 1;
+        }
     }
     while p.end > p.start + 1 && DEMONYMS.contains(&key(toks[p.end - 1].text)) {
+        p.end -= 1;
+    }
+    // Letters after a name ("Jonas Hankin QC", "Jane Doe MP").
+    while p.end - p.start > 2 && POST_NOMINALS.contains(&toks[p.end - 1].text) {
         p.end -= 1;
     }
     while p.end > p.start && !toks[p.end - 1].cap {
@@ -1095,17 +1482,15 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
     if p.start >= p.end {
         return;
     }
-    let phrase_of = |p: &Span| -> String {
-        text[toks[p.start].start..toks[p.end - 1].end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
     let phrase = phrase_of(&p);
     let words = p.end - p.start;
     // Events, laws, storms: no entity (nor their parts: "Korean War", "Affordable Care Act").
-    if NOT_ENTITY_TAILS.contains(&last_word(&phrase))
-        || words > 1 && NOT_ENTITY_HEADS.contains(&toks[p.start].text)
+    let tail = last_word(&phrase);
+    if NOT_ENTITY_TAILS.contains(&tail)
+        || words > 1
+            && NOT_ENTITY_HEADS.contains(&toks[p.start].text)
+            && !ORG_TAILS.contains(&tail)
+            && !PLACE_TAILS.contains(&tail)
     {
         return;
     }
@@ -1115,26 +1500,76 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
         let known = |s: &Span| {
             !s.is_empty() && classify(&phrase_of(s), s.end - s.start).is_some_and(|(_, k)| k)
         };
-        if known(&l) || known(&r) {
+        // ("Department of Health and Human Services" is one name.)
+        let l_has_of = toks[l.clone()]
+            .iter()
+            .any(|t| matches!(t.text, "of" | "for"));
+        if known(&r) || known(&l) && !l_has_of {
             emit(toks, l, titled, text, headline, out);
             emit(toks, r, false, text, headline, out);
             return;
         }
     }
     let mut class = classify(&phrase, words);
-    // A person's name after words that are no name ("Communications Hope Hicks", "Norway Teimuraz
-    // Ramishvili"): the name starts at its first name; a known place or organisation before it
-    // is an entity of its own.
-    if words >= 3 && class.is_none_or(|(k, known)| k == Kind::Person && !known) {
+    // Someone of somewhere ("Smith of Slough"): two names.
+    if words >= 3
+        && class.is_none_or(|(k, known)| !known && k != Kind::Place)
+        && let Some(of) = (p.start + 1..p.end - 1).find(|&i| toks[i].text == "of")
+    {
+        let mut r = of + 1..p.end;
+        if toks[r.start].text == "the" {
+            r.start += 1;
+        }
+        let head_is_org = toks[p.start..of].iter().any(|t| {
+            ORG_TAILS.contains(&t.text)
+                || ORG_HEADS.contains(&t.text)
+                || PLACE_TAILS.contains(&t.text)
+                || PLACE_HEADS.contains(&t.text)
+        });
+        let right = (!r.is_empty())
+            .then(|| classify(&phrase_of(&r), r.len()))
+            .flatten();
+        // ... or a thing of an organisation ("the Code of the World Anti-Doping Agency").
+        if !head_is_org
+            && right.is_some_and(|(k, known)| known && k == Kind::Place || k == Kind::Organization)
+        {
+            emit(toks, p.start..of, titled, text, headline, out);
+            emit(toks, r, false, text, headline, out);
+            return;
+        }
+    }
+    // A person's name after words that are no name ("Communications Hope Hicks", "Norway
+    // Ivan Petrov"): the name starts at its first name; a known place or organisation before it
+    // is an entity of its own. A name that starts with a given or family name is one name ("Nancy Jane Lewellyn", "Kim
+    // Jong Un", "Ali Abdullah Saleh").
+    let name_first = {
+        let k = key(toks[p.start].text);
+        FIRST_NAMES.contains(&k) || FAMILY_FIRST.contains(&k)
+    };
+    if words >= 3 && !name_first && class.is_none_or(|(k, known)| k == Kind::Person && !known) {
         if let Some(fi) =
             (p.start + 1..p.end - 1).find(|&i| FIRST_NAMES.contains(&key(toks[i].text)))
         {
             let head = p.start..fi;
-            if classify(&phrase_of(&head), head.end - head.start).is_some_and(|(_, k)| k) {
-                emit(toks, head, false, text, headline, out);
+            // A head that is a place or an organisation by itself ("Scottish Conservative
+            // Party Richard Cook").
+            let head_known = classify(&phrase_of(&head), head.end - head.start)
+                .is_some_and(|(k, known)| known || k != Kind::Person);
+            // Only words that are no name may go ("Communications Hope Hicks").
+            let head_not_name = toks[head.clone()].iter().all(|t| {
+                let k = key(t.text);
+                COMMON_WORDS.contains(&k)
+                    || TITLES.contains(&t.text)
+                    || ORG_TAILS.contains(&t.text)
+                    || ORG_HEADS.contains(&t.text)
+            });
+            if head_known || head_not_name {
+                if head_known {
+                    emit(toks, head, false, text, headline, out);
+                }
+                emit(toks, fi..p.end, titled, text, headline, out);
+                return;
             }
-            emit(toks, fi..p.end, titled, text, headline, out);
-            return;
         }
         for cut in p.start + 1..p.end - 1 {
             let head = p.start..cut;
@@ -1156,7 +1591,27 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
         }
         return;
     }
-    let around = context(toks, &p, &phrase, titled);
+    let around = context(toks, &p, &phrase, titled, text);
+    // A town the lists know is a place where the context says so ("in Bowen", "Slough,
+    // Berkshire"); an unknown word with both cues is one too.
+    if class.is_none() && !DEMONYMS.contains(&key(last_word(&phrase))) {
+        let town = TOWNS.contains(&key(&phrase));
+        let at_from = toks[..p.start]
+            .last()
+            .is_some_and(|b| matches!(b.text, "at" | "from"));
+        if town && (around.locative || around.place_after || at_from) {
+            class = Some((Kind::Place, true));
+        } else if around.place_word || around.locative && around.place_after {
+            class = Some((Kind::Place, false));
+        } else if words == 1
+            && DIRECTIONS.contains(&key(&phrase).as_str())
+            && p.start > 0
+            && toks[p.start - 1].text == "the"
+        {
+            // "the West", "the North": a region (or the article's country, resolved later).
+            class = Some((Kind::Place, false));
+        }
+    }
     // Shouting in capitals ("READ MORE", "PUT ON NOTICE") that no list knows is no name.
     let all_caps = words > 1
         && phrase
@@ -1174,17 +1629,39 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
                 text[..toks[p.start].start].trim_end().chars().last(),
                 Some('"' | '“' | '‘' | '(' | '—' | '-' | ':')
             );
-    // (A speech verb after it says it is someone: "Nauert also said".)
-    if words == 1
-        && initial
-        && !class.is_some_and(|(_, known)| known)
-        && !titled
-        && !around.speech_after
+    // (A speech verb after it says it is someone: "Nauert also said", but not "Officials said".)
+    let no_person = words == 1 && !titled && never_a_person(&phrase, initial);
+    let speech_after = around.speech_after && !no_person;
+    let person_cue = around.person_cue && !no_person;
+    let weak =
+        words == 1 && initial && !class.is_some_and(|(_, known)| known) && !titled && !speech_after;
+    // "Germany's Angelique Kerber", "Britain's Theresa May": someone of a country.
+    let of_country = p.start > 0
+        && toks[p.start - 1].possessive
+        && PLACES.contains(&key(toks[p.start - 1].text))
+        && (2..=3).contains(&words);
+    if class.is_none()
+        && !weak
+        && (person_cue || of_country)
+        && !phrase.chars().any(|c| c.is_ascii_digit())
     {
-        return;
-    }
-    if class.is_none() && around.person_cue && !phrase.chars().any(|c| c.is_ascii_digit()) {
-        class = Some((Kind::Person, false));
+        // A name with an organisation's word or acronym in it speaks for the organisation
+        // ("Radio Ulster told", "Greenpeace EU said").
+        let org_word = toks[p.clone()].iter().any(|t| {
+            ORG_TAILS.contains(&t.text)
+                || ORGANIZATIONS.contains(&key(t.text))
+                || t.text.len() >= 2
+                    && t.text.chars().all(|c| c.is_ascii_uppercase())
+                    && !NOT_ACRONYMS.contains(&t.text)
+        });
+        class = Some((
+            if org_word && !titled {
+                Kind::Organization
+            } else {
+                Kind::Person
+            },
+            false,
+        ));
     }
     let acronym = toks.get(p.end).filter(|n| {
         n.text.len() >= 2
@@ -1201,8 +1678,10 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
         words,
         kind: class.map(|(k, _)| k),
         known: class.is_some_and(|(_, k)| k),
-        person_cue: around.person_cue,
+        person_cue: person_cue && !weak,
         acronym: acronym.map(|a| a.text.to_string()),
+        weak,
+        role: around.role,
     });
 }
 
@@ -1236,18 +1715,22 @@ fn sentence_candidates(toks: &[Tok], text: &str, out: &mut Vec<Candidate>) {
                 break;
             }
         }
-        while s.end > s.start && !toks[s.end - 1].cap {
+        // A caption run into the next sentence ("Roger Federer In all, ...").
+        while s.end > s.start + 1 && {
+            let t = &toks[s.end - 1];
+            !t.cap || FUNCTION.contains(&key(t.text).as_str()) && !TITLES.contains(&t.text)
+        } {
             s.end -= 1;
         }
-        if s.start >= s.end {
+        if s.start >= s.end || !toks[s.end - 1].cap {
             continue;
         }
         // Split at titles: modifiers | title words | name. A title word after "of"/"for" is
         // part of a name ("Department of Justice").
         // Nor is one before an organisation or place word ("Sheriff's Office", "Justice Department").
-        let titled: Vec<bool> = (s.start..s.end)
+        let mut titled: Vec<bool> = (s.start..s.end)
             .map(|i| {
-                TITLES.contains(&toks[i].text)
+                is_title(toks[i].text)
                     && !(i > s.start && CONNECTORS.contains(&toks[i - 1].text))
                     && !toks.get(i + 1).is_some_and(|n| {
                         i + 1 < s.end
@@ -1255,6 +1738,13 @@ fn sentence_candidates(toks: &[Tok], text: &str, out: &mut Vec<Candidate>) {
                     })
             })
             .collect();
+        // "Foreign", "Prime", "Former" are titles only before another title ("Foreign
+        // Minister"), not in "China Foreign Affairs University".
+        for n in (0..titled.len()).rev() {
+            if titled[n] && TITLE_MODIFIERS.contains(&toks[s.start + n].text) {
+                titled[n] = titled.get(n + 1).copied().unwrap_or(false);
+            }
+        }
         let (Some(f), Some(l)) = (
             titled.iter().position(|t| *t),
             titled.iter().rposition(|t| *t),
@@ -1266,26 +1756,67 @@ fn sentence_candidates(toks: &[Tok], text: &str, out: &mut Vec<Candidate>) {
         // A title's complement ("Secretary of State", "Minister for Trade").
         let mut name_start = l + 1;
         if name_start < s.end && matches!(toks[name_start].text, "of" | "for") {
-            name_start = (name_start + 2).min(s.end);
-            while name_start < s.end && TITLES.contains(&toks[name_start].text) {
+            let from = name_start + 1;
+            // The name starts at its first name ("Secretary of Homeland Security John Kelly"),
+            // else it is the last two words of a long run ("Director of Strategic
+            // Communications Hope Hicks"), else it follows a one-word complement.
+            let first_name = (from + 1..s.end).find(|&i| FIRST_NAMES.contains(&key(toks[i].text)));
+            name_start = match first_name {
+                Some(i) => i,
+                None if s.end - from >= 4 => s.end - 2,
+                None => (from + 1).min(s.end),
+            };
+            while name_start < s.end && is_title(toks[name_start].text) {
                 name_start += 1;
+            }
+            // A complement that is itself a known name ("Homeland Security").
+            if name_start > from + 1 {
+                let c = from..name_start;
+                let phrase = text[toks[c.start].start..toks[c.end - 1].end].to_string();
+                if classify(&phrase, c.len()).is_some_and(|(k, known)| known && k != Kind::Person) {
+                    emit(toks, c, false, text, headline, out);
+                }
             }
         }
         while name_start < s.end && !toks[name_start].cap {
             name_start += 1;
         }
-        let person_title = toks[f..=l].iter().any(|t| PERSON_TITLES.contains(&t.text));
+        let person_title = toks[f..=l]
+            .iter()
+            .any(|t| t.text.split('-').any(|w| PERSON_TITLES.contains(&w)));
         if s.start < f {
             emit(toks, s.start..f, false, text, headline, out);
         }
         if name_start < s.end {
+            let from = out.len();
             emit(toks, name_start..s.end, person_title, text, headline, out);
+            // "former Ukrainian President Viktor Yanukovich" is "the former president".
+            let former = s.start > 0 && matches!(toks[s.start - 1].text, "former" | "ex");
+            let role = former
+                .then_some("former".to_string())
+                .into_iter()
+                .chain(
+                    toks[f..=l]
+                        .iter()
+                        .map(|t| t.text.trim_end_matches('.').to_lowercase()),
+                )
+                .collect::<Vec<_>>()
+                .join(" ");
+            for c in &mut out[from..] {
+                c.role = Some(role.clone());
+            }
         }
     }
 }
 
 /// Recognises the entities of a text (paragraphs separated by blank lines).
 pub fn recognise(text: &str) -> Found {
+    recognise_with(text, None)
+}
+
+/// As [`recognise`], with the place of the article's dateline ("HOCHFILZEN, February 8 /TASS/"),
+/// which is a place though no list knows it.
+pub fn recognise_with(text: &str, dateline_place: Option<&str>) -> Found {
     let mut cands: Vec<Candidate> = Vec::new();
     let mut toks = Vec::new();
     let mut para_start = 0;
@@ -1293,11 +1824,56 @@ pub fn recognise(text: &str) -> Found {
         for (s, e) in sentence_spans(para) {
             toks.clear();
             tokenize(&para[s..e], para_start + s, &mut toks);
+            mark_month_names(&mut toks);
             sentence_candidates(&toks, text, &mut cands);
         }
         para_start += para.len() + 2;
     }
+    if let Some(place) = dateline_place
+        && let Some(start) = text
+            .get(..300.min(text.len()))
+            .and_then(|lead| lead.find(place))
+    {
+        let end = start + place.len();
+        match cands.iter_mut().find(|c| c.start == start) {
+            Some(c) => {
+                c.kind = Some(Kind::Place);
+                c.known = true;
+                c.weak = false;
+            }
+            None => cands.push(Candidate {
+                text: display_case(place),
+                start,
+                end,
+                words: place.split_whitespace().count(),
+                kind: Some(Kind::Place),
+                known: true,
+                person_cue: false,
+                acronym: None,
+                weak: false,
+                role: None,
+            }),
+        }
+    }
     resolve(cands)
+}
+
+/// "HOCHFILZEN" reads "Hochfilzen", "NEW YORK" "New York"; other spellings stay.
+fn display_case(name: &str) -> String {
+    if name.chars().any(char::is_lowercase) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut word_start = true;
+    for c in name.chars() {
+        if word_start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        word_start = !c.is_alphabetic();
+    }
+    out
 }
 
 /// Groups candidates into entities: full names first, then short forms resolved to them.
@@ -1310,6 +1886,34 @@ fn resolve(cands: Vec<Candidate>) -> Found {
         mentions: Vec<(usize, usize)>,
         person_cue: bool,
         first_name: bool,
+        roles: Vec<String>,
+    }
+    /// The entity among `candidates` mentioned last before `at` (the nearest antecedent), else
+    /// the first mentioned after it.
+    fn nearest(ents: &[Pending], candidates: &[usize], at: usize) -> Option<usize> {
+        let last_before = |i: &usize| {
+            ents[*i]
+                .mentions
+                .iter()
+                .map(|m| m.0)
+                .filter(|s| *s < at)
+                .max()
+        };
+        candidates
+            .iter()
+            .copied()
+            .filter(|i| last_before(i).is_some())
+            .max_by_key(|i| last_before(i))
+            .or_else(|| {
+                candidates.iter().copied().min_by_key(|i| {
+                    ents[*i]
+                        .mentions
+                        .iter()
+                        .map(|m| m.0)
+                        .min()
+                        .unwrap_or(usize::MAX)
+                })
+            })
     }
     let mut ents: Vec<Pending> = Vec::new();
     let mut by_form: HashMap<String, usize> = HashMap::new();
@@ -1327,14 +1931,17 @@ fn resolve(cands: Vec<Candidate>) -> Found {
         }
         let f = form(&c.text);
         let existing = by_form.get(&f).copied().or_else(|| {
-            // "Le Pen" after "Marine Le Pen", "Isgur Flores" after "Sarah Isgur Flores".
-            (c.words >= 2).then(|| {
-                ents.iter().position(|e| {
-                    e.votes.contains_key(&Kind::Person)
-                        && e.text.split(' ').count() > c.words
-                        && key(&e.text).ends_with(&format!(" {}", key(&c.text)))
+            // "Le Pen" after "Marine Le Pen", "Isgur Flores" after "Sarah Isgur Flores"; of two
+            // such names, the one named last.
+            let tail = format!(" {}", key(&c.text));
+            let owners: Vec<usize> = (0..ents.len())
+                .filter(|&e| {
+                    ents[e].votes.contains_key(&Kind::Person)
+                        && ents[e].text.split(' ').count() > c.words
+                        && key(&ents[e].text).ends_with(&tail)
                 })
-            })?
+                .collect();
+            nearest(&ents, &owners, c.start)
         });
         let idx = match existing {
             Some(idx) => idx,
@@ -1359,6 +1966,11 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             *e.votes.entry(k).or_insert(0) += if c.known { 3 } else { 1 };
         }
         e.person_cue |= c.person_cue;
+        if let Some(r) = &c.role
+            && !e.roles.contains(r)
+        {
+            e.roles.push(r.clone());
+        }
         e.first_name |= FIRST_NAMES.contains(&key(c.text.split(' ').next().unwrap_or("")));
         if c.text.split(' ').count() > e.text.split(' ').count() {
             e.text = c.text.clone();
@@ -1368,7 +1980,7 @@ fn resolve(cands: Vec<Candidate>) -> Found {
     }
     // Short forms of people: surname and (for names such as Kim Jong Un, Moon Jae-in) family
     // name; of places: "the North" for North Korea.
-    let mut short: HashMap<String, Option<usize>> = HashMap::new();
+    let mut short: HashMap<String, Vec<usize>> = HashMap::new();
     for (idx, e) in ents.iter().enumerate() {
         let words: Vec<&str> = e.text.split(' ').collect();
         let top = e
@@ -1382,9 +1994,9 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             let k = key(w);
             if k.chars().count() > 1 && !FUNCTION.contains(&k.as_str()) && !by_form.contains_key(&k)
             {
-                let slot = short.entry(k).or_insert(Some(idx));
-                if *slot != Some(idx) {
-                    *slot = None; // ambiguous between two entities
+                let owners = short.entry(k).or_default();
+                if !owners.contains(&idx) {
+                    owners.push(idx);
                 }
             }
         };
@@ -1398,11 +2010,32 @@ fn resolve(cands: Vec<Candidate>) -> Found {
         {
             add(words[0]);
         }
+        // Organisations by their initials ("WADA", "DUP") and their last word ("the
+        // Commission" for the European Commission).
+        if top == Some(Kind::Organization) && words.len() >= 2 {
+            let initials: String = words
+                .iter()
+                .flat_map(|w| w.split('-'))
+                .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+                .collect();
+            if initials.chars().count() >= 3 {
+                add(&initials);
+            }
+            let last = words[words.len() - 1];
+            if ORG_TAILS.contains(&last) && last.chars().next().is_some_and(char::is_uppercase) {
+                add(last);
+            }
+        }
     }
-    for (k, v) in short {
-        if let Some(idx) = v {
+    // A short form two entities share ("Kim" of Kim Jong Un and Kim Yo Jong) names the one
+    // mentioned last before it.
+    let mut shared: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, owners) in short {
+        if let [idx] = owners[..] {
             by_form.insert(k.clone(), idx);
             ents[idx].forms.push(k);
+        } else {
+            shared.insert(k, owners);
         }
     }
     // Single words: a short form of a known entity, else an entity of their own when their
@@ -1413,8 +2046,13 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             continue;
         }
         let f = form(&c.text);
-        let idx = match by_form.get(&f) {
-            Some(&idx) => idx,
+        let idx = match by_form
+            .get(&f)
+            .copied()
+            .or_else(|| shared.get(&f).and_then(|o| nearest(&ents, o, c.start)))
+        {
+            Some(idx) => idx,
+            None if c.weak => continue,
             None => {
                 let kind = c.kind.or(c.person_cue.then_some(Kind::Person));
                 match kind {
@@ -1446,6 +2084,11 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             };
         }
         e.person_cue |= c.person_cue;
+        if let Some(r) = &c.role
+            && !e.roles.contains(r)
+        {
+            e.roles.push(r.clone());
+        }
         e.mentions.push((c.start, c.end));
     }
     // Kinds: the votes; a name with no vote but a person cue on any of its mentions is a person;
@@ -1473,11 +2116,56 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             kind,
             count: e.mentions.len() as u32,
             forms: e.forms,
+            roles: e.roles,
         });
     }
     mentions.sort_by_key(|m| m.start);
     Found { entities, mentions }
 }
+
+/// A title word, or titles joined by a hyphen ("Secretary-General", "Attorney-General").
+fn is_title(word: &str) -> bool {
+    TITLES.contains(&word) || word.contains('-') && word.split('-').all(|w| TITLES.contains(&w))
+}
+
+/// Title words that only qualify another title.
+const TITLE_MODIFIERS: &[&str] = &[
+    "Vice",
+    "Prime",
+    "Crown",
+    "Foreign",
+    "Defence",
+    "Defense",
+    "Interior",
+    "Finance",
+    "Trade",
+    "Health",
+    "Education",
+    "Energy",
+    "Economy",
+    "Transport",
+    "Home",
+    "Labor",
+    "Labour",
+    "Agriculture",
+    "Environment",
+    "Culture",
+    "Sports",
+    "Former",
+    "Acting",
+    "Ex",
+    "First",
+    "Grand",
+    "Supreme",
+    "Managing",
+    "Assistant",
+    "Associate",
+];
+
+/// Honours and offices written after a name.
+const POST_NOMINALS: &[&str] = &[
+    "QC", "KC", "SC", "MP", "MEP", "MSP", "MLA", "TD", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD",
+];
 
 /// Titles before a name (capitalised in the text).
 const TITLES: &[&str] = &[
@@ -1701,6 +2389,7 @@ const PERSON_TITLES: &[&str] = &[
 /// Lower-case role words right before a name ("leader Kim Jong Un", "said spokesman Sean Spicer").
 pub const ROLE_WORDS: &[&str] = &[
     "leader",
+    "speaker",
     "president",
     "minister",
     "secretary",
@@ -1779,6 +2468,11 @@ pub const ROLE_WORDS: &[&str] = &[
     "brother",
     "sister",
     "widow",
+    "parents",
+    "sons",
+    "daughters",
+    "brothers",
+    "sisters",
     "resident",
     "student",
     "teacher",

@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
     text.lines()
@@ -10,12 +12,20 @@ fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// Normalised lookup form: lower-case, curly apostrophes straightened, dots dropped
-/// ("U.S." and "US" are one key).
+/// Normalised lookup form: lower-case, accents and dots dropped, curly apostrophes straightened
+/// ("U.S." and "US" are one key, as are "Garges-lès-Gonesse" and "Garges-les-Gonesse").
 pub fn key(s: &str) -> String {
-    s.chars()
-        .filter(|c| *c != '.')
-        .map(|c| if matches!(c, '’' | '‘') { '\'' } else { c })
+    let fold = |c: char| if matches!(c, '’' | '‘') { '\'' } else { c };
+    if s.is_ascii() {
+        return s
+            .chars()
+            .filter(|c| *c != '.')
+            .flat_map(char::to_lowercase)
+            .collect();
+    }
+    s.nfd()
+        .filter(|c| *c != '.' && !is_combining_mark(*c))
+        .map(fold)
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -30,6 +40,11 @@ pub static PLACES: LazyLock<HashSet<String>> = LazyLock::new(|| {
     s.extend(keyed(include_str!("../../../config/data/regions.txt")));
     s
 });
+
+/// Towns of 15,000 to 100,000 people (GeoNames): many share a name with an English word or a
+/// family name ("Most", "Obama"), so they count only where the context says "a place".
+pub static TOWNS: LazyLock<HashSet<String>> =
+    LazyLock::new(|| keyed(include_str!("../../../config/data/towns.txt")));
 
 pub static ORGANIZATIONS: LazyLock<HashSet<String>> =
     LazyLock::new(|| keyed(include_str!("../../../config/data/organizations.txt")));
@@ -78,7 +93,7 @@ pub static PEOPLE: LazyLock<HashSet<String>> =
 pub fn canonical(k: &str) -> &str {
     match k {
         "us" | "usa" | "america" | "united states" | "united states of america" => "united states",
-        "uk" | "britain" | "great britain" | "united kingdom" => "united kingdom",
+        "uk" | "britain" | "united kingdom" => "united kingdom",
         "russia" | "russian federation" => "russia",
         "un" | "united nations" => "united nations",
         "eu" | "european union" => "european union",
@@ -119,5 +134,7 @@ mod tests {
         assert!(FIRST_NAMES.contains("mike"));
         assert!(COMMON_WORDS.contains("the"));
         assert!(!PLACES.contains("the"));
+        assert!(TOWNS.contains(&key("Garges-les-Gonesse")));
+        assert!(!PLACES.contains("most") && TOWNS.contains("most"));
     }
 }

@@ -54,17 +54,19 @@ fn capitalisation_marks_names(lang: Option<&str>) -> bool {
     )
 }
 
-/// Annotates a cleaned text (paragraphs separated by blank lines).
+/// Annotates a cleaned text (paragraphs separated by blank lines); the dateline's place, when
+/// the cleaner found one, is a place whatever the lists say.
 pub fn annotate(
     text: &str,
     paragraphs: &[String],
     title: Option<&str>,
     lang_hint: Option<&str>,
+    dateline_place: Option<&str>,
 ) -> Annotations {
     let detected = lang::detect(title, paragraphs, lang_hint);
     let lang = detected.as_ref().map(|(l, _)| l.clone());
     let found = if capitalisation_marks_names(lang.as_deref()) {
-        entities::recognise(text)
+        entities::recognise_with(text, dateline_place)
     } else {
         entities::Found {
             entities: Vec::new(),

@@ -101,8 +101,56 @@ const VERBS: &[&str] = &[
     "thought",
     "feels",
     "felt",
-    "added:",
+    "saying",
+    "telling",
+    "adding",
+    "warning",
+    "insisting",
+    "noting",
+    "arguing",
+    "writing",
+    "asking",
+    "explaining",
+    "declaring",
+    "stressing",
+    "urging",
 ];
+/// Nouns a name qualifies ("the Trump administration", "a Trump surrogate").
+const MODIFIED: &[&str] = &[
+    "administration",
+    "campaign",
+    "surrogate",
+    "surrogates",
+    "era",
+    "presidency",
+    "government",
+    "team",
+    "aide",
+    "aides",
+    "supporters",
+    "camp",
+    "family",
+    "ally",
+    "allies",
+    "loyalist",
+    "loyalists",
+    "voters",
+    "policy",
+    "policies",
+    "plan",
+    "rally",
+    "rallies",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+    "cabinet",
+    "regime",
+    "doctrine",
+    "years",
+    "style",
+];
+
 const PRONOUNS_PERSON: &[&str] = &["he", "she", "him", "her", "his"];
 /// Unnamed sources: their quotes have no speaker.
 const ANONYMOUS: &[&str] = &[
@@ -256,8 +304,10 @@ fn words(s: &str) -> Vec<&str> {
 #[derive(Debug, Clone, PartialEq)]
 enum Subject {
     Entity(usize),
-    Pronoun,
-    Role,
+    /// "he", "she": at this offset.
+    Pronoun(usize),
+    /// "the president", "the foreign minister": the role's words, at this offset.
+    Role(Vec<String>, usize),
     Anonymous,
 }
 
@@ -267,17 +317,43 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// The entity mentioned within [from, to), nearest to `near`.
+    /// The entity mentioned within [from, to), nearest to `near` (the verb, at one end of the
+    /// range): a person standing in apposition beats an organisation nearer the verb
+    /// ("Mohammed Abdiker, emergencies director of the IOM, said"; "said Green Party politician
+    /// Harald Ebner").
     fn mention_in(&self, from: usize, to: usize, near: usize) -> Option<usize> {
-        self.found
+        let in_range: Vec<&super::entities::Mention> = self
+            .found
             .mentions
             .iter()
             .filter(|m| m.start >= from && m.end <= to)
             .filter(|m| {
                 self.found.entities[m.entity].kind != Kind::Place || self.speaks_as_place(m.entity)
             })
-            .min_by_key(|m| m.start.abs_diff(near).min(m.end.abs_diff(near)))
-            .map(|m| m.entity)
+            .collect();
+        let is_person =
+            |m: &&super::entities::Mention| self.found.entities[m.entity].kind == Kind::Person;
+        let nearest = *in_range
+            .iter()
+            .min_by_key(|m| m.start.abs_diff(near).min(m.end.abs_diff(near)))?;
+        if is_person(&nearest) {
+            return Some(nearest.entity);
+        }
+        let person = if near >= to {
+            // Verb after the range: a person followed by a comma heads the subject.
+            in_range
+                .iter()
+                .filter(|m| is_person(m) && self.text[m.end..].starts_with(','))
+                .max_by_key(|m| m.start)
+        } else {
+            // Verb before the range: a person later in the same phrase.
+            in_range.iter().find(|m| {
+                is_person(m)
+                    && m.start > nearest.end
+                    && !self.text[nearest.end..m.start].contains([',', ';', '.'])
+            })
+        };
+        Some(person.map_or(nearest.entity, |m| m.entity))
     }
 
     /// Countries and governments speak ("North Korea said"); towns and rivers do not.
@@ -287,26 +363,56 @@ impl Ctx<'_> {
     }
 
     /// The person (or speaking entity) last mentioned before `at`.
+    /// (A name that only qualifies a noun, "the Trump administration", refers to no one there.)
     fn last_person_before(&self, at: usize) -> Option<usize> {
         self.found
             .mentions
             .iter()
             .rev()
             .filter(|m| m.end <= at)
+            .filter(|m| {
+                let next = words(&self.text[m.end..floor(self.text, m.end + 24)]);
+                !(self.text[m.end..].starts_with(' ')
+                    && next.first().is_some_and(|w| MODIFIED.contains(w)))
+            })
             .find(|m| self.found.entities[m.entity].kind == Kind::Person)
             .map(|m| m.entity)
     }
 
+    /// The person last named as the subject of a sentence in [from, to): within the first
+    /// three words, before any verb ("Al Jazeera's Natacha Butler, reporting from Paris, said").
+    fn subject_person_between(&self, from: usize, to: usize) -> Option<usize> {
+        self.found
+            .mentions
+            .iter()
+            .rev()
+            .filter(|m| m.start >= from && m.end <= to)
+            .filter(|m| self.found.entities[m.entity].kind == Kind::Person)
+            .find(|m| {
+                let lead = word_spans(&self.text[self.sentence_start(m.start)..m.start]);
+                lead.len() <= 3 && !lead.iter().any(|(_, w)| is_verb(w))
+            })
+            .map(|m| m.entity)
+    }
+
     fn subject_in(&self, from: usize, to: usize, near: usize) -> Option<Subject> {
-        if let Some(e) = self.mention_in(from, to, near) {
-            return Some(Subject::Entity(e));
-        }
         let w: Vec<String> = words(&self.text[from..to])
             .iter()
             .map(|w| w.to_lowercase())
             .collect();
+        // "the State Duma deputy said": the role, not the organisation inside it.
+        if w.len() <= 6
+            && w.first().is_some_and(|x| x == "the")
+            && w.last()
+                .is_some_and(|x| super::entities::ROLE_WORDS.contains(&x.as_str()))
+        {
+            return Some(Subject::Role(w[1..].to_vec(), from));
+        }
+        if let Some(e) = self.mention_in(from, to, near) {
+            return Some(Subject::Entity(e));
+        }
         if w.iter().any(|x| PRONOUNS_PERSON.contains(&x.as_str())) {
-            return Some(Subject::Pronoun);
+            return Some(Subject::Pronoun(from));
         }
         if w.iter().any(|x| ANONYMOUS.contains(&x.as_str())) {
             return Some(Subject::Anonymous);
@@ -315,14 +421,48 @@ impl Ctx<'_> {
             return Some(Subject::Anonymous);
         }
         // "the president", "the foreign minister": a role that names someone already named.
-        if w.len() <= 4
-            && w.first().is_some_and(|x| x == "the")
-            && w.iter()
+        if let Some(the) = w.iter().position(|x| x == "the")
+            && w.len() - the <= 5
+            && w[the..]
+                .iter()
                 .any(|x| super::entities::ROLE_WORDS.contains(&x.as_str()))
         {
-            return Some(Subject::Role);
+            return Some(Subject::Role(w[the + 1..].to_vec(), from));
         }
         None
+    }
+
+    /// The person a role names ("the president"): one the text gave that title, mentioned
+    /// last before `at`; else the person last named.
+    fn person_with_role(&self, role: &[String], at: usize) -> Option<usize> {
+        const RANKS: &[&str] = &["vice", "deputy", "assistant", "associate"];
+        let head = role
+            .iter()
+            .rev()
+            .find(|w| super::entities::ROLE_WORDS.contains(&w.as_str()))?;
+        let has = |w: &str| role.iter().any(|x| x == w);
+        // Same head and rank; "former" must agree on the first try only.
+        let fits = |r: &str, strict: bool| {
+            let rw: Vec<&str> = r.split(' ').collect();
+            rw.last() == Some(&head.as_str())
+                && RANKS.iter().all(|k| rw.contains(k) == has(k))
+                && (!strict || rw.contains(&"former") == has("former"))
+        };
+        let find = |strict: bool| {
+            self.found
+                .mentions
+                .iter()
+                .rev()
+                .filter(|m| m.end <= at)
+                .find(|m| {
+                    let e = &self.found.entities[m.entity];
+                    e.kind == Kind::Person && e.roles.iter().any(|r| fits(r, strict))
+                })
+                .map(|m| m.entity)
+        };
+        find(true)
+            .or_else(|| find(false))
+            .or_else(|| self.last_person_before(at))
     }
 
     /// Byte offset of the end of the sentence containing `at` (bounded).
@@ -355,56 +495,161 @@ impl Ctx<'_> {
             .char_indices()
             .rev()
             .find(|(i, c)| {
-                *c == '\n' || (matches!(c, '.' | '!' | '?') && window[i + 1..].starts_with(' '))
+                *c == '\n'
+                    || (matches!(c, '.' | '!' | '?')
+                        && window[i + 1..].starts_with([' ', '-', '–', '—']))
             })
             .map_or(0, |(i, _)| i + 1);
         lo_b + start
     }
 }
 
+/// Words of `s` with their byte offsets.
+fn word_spans(s: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let trim = |w: &'_ str| w.trim_end_matches(['\'', '’', '-']).len();
+    for (i, c) in s.char_indices() {
+        let inner = matches!(c, '\'' | '’' | '-');
+        match start {
+            None if c.is_alphanumeric() => start = Some(i),
+            Some(b) if !(c.is_alphanumeric() || inner) => {
+                out.push((b, &s[b..b + trim(&s[b..i])]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(b) = start {
+        out.push((b, &s[b..b + trim(&s[b..])]));
+    }
+    out
+}
+
+/// "according to Molins", "according to the BBC": the name right after "to"; "according to
+/// quotes published by ..." names no speaker.
+fn according_to(ctx: &Ctx, from: usize, to: usize) -> Option<Subject> {
+    let rest = &ctx.text[from..to];
+    let after_to = rest.trim_start().strip_prefix("to ")?;
+    let after_the = after_to.strip_prefix("the ").unwrap_or(after_to);
+    let name_at = to - after_the.len();
+    ctx.found
+        .mentions
+        .iter()
+        .find(|m| m.start == name_at)
+        .map(|m| Subject::Entity(m.entity))
+}
+
+fn is_verb(w: &str) -> bool {
+    VERBS.contains(&w.to_lowercase().as_str())
+}
+
+/// The subject of a reporting verb at `verb_at..verb_end` in the sentence before a quote: before
+/// the verb ("Pompeo said"), else after it ("said Pompeo"); after "according to", only a name.
+fn subject_of_verb(
+    ctx: &Ctx,
+    s_start: usize,
+    verb: &str,
+    verb_at: usize,
+    to: usize,
+) -> Option<Subject> {
+    let verb_end = verb_at + verb.len();
+    if verb.eq_ignore_ascii_case("according") {
+        return according_to(ctx, verb_end, to);
+    }
+    ctx.subject_in(s_start, verb_at, verb_at)
+        .or_else(|| ctx.subject_in(verb_end, to, verb_end))
+}
+
 /// Finds the speaker of one quotation. Returns the subject and whether a reporting verb tied it
 /// to someone (attributed, even to an anonymous source).
 fn attribute(ctx: &Ctx, q: &Found_) -> (Option<Subject>, bool) {
     let text = ctx.text;
-    // After the quote: "...," Pompeo said / said Klinger / he added / according to X.
-    let after_end = ctx.sentence_end(q.close);
-    let after = &text[q.close..after_end];
-    let after_words = words(after);
-    if let Some(vi) = after_words.iter().take(9).position(|w| {
-        VERBS.contains(&w.to_lowercase().as_str()) || w.eq_ignore_ascii_case("according")
-    }) {
-        let verb = after_words[vi];
-        let verb_at = q.close + after.find(verb).unwrap_or(0);
-        let verb_end = verb_at + verb.len();
-        // Subject before the verb ("Pompeo said"), else after it ("said Klinger").
-        let before_verb = ctx.subject_in(q.close, verb_at, verb_at);
-        let subject = match before_verb {
-            Some(s) => Some(s),
-            None => ctx.subject_in(
-                verb_end,
-                floor(text, (verb_end + 80).min(after_end)),
-                verb_end,
-            ),
-        };
-        // A verb alone ties a quote to someone only when it has a subject.
-        return (subject.clone(), subject.is_some());
-    }
-    // Before the quote, in its sentence: X said: "..." / X said the trip had gone "...".
     let s_start = ctx.sentence_start(q.open);
     let before = &text[s_start..q.open];
-    let before_words = words(before);
-    if let Some(vi) = before_words.iter().rposition(|w| {
-        VERBS.contains(&w.to_lowercase().as_str()) || w.eq_ignore_ascii_case("according")
-    }) {
-        let verb = before_words[vi];
-        let verb_at = s_start + before.rfind(verb).unwrap_or(0);
-        let subject = if verb.eq_ignore_ascii_case("according") {
-            ctx.subject_in(verb_at, q.open, verb_at)
-        } else {
-            ctx.subject_in(s_start, verb_at, verb_at)
-                .or_else(|| ctx.subject_in(verb_at + verb.len(), q.open, verb_at))
-        };
+    let before_words = word_spans(before);
+    let verb_like = |w: &str| is_verb(w) || w.eq_ignore_ascii_case("according");
+
+    // A verb right before the quote speaks it: X said: "..." / he shouted "..." / X told
+    // reporters: "...". It beats an "according to" after the quote, which names who reported it.
+    let n = before_words.len();
+    if let Some(&(at, verb)) = before_words[n.saturating_sub(5)..]
+        .iter()
+        .rev()
+        .find(|(_, w)| is_verb(w))
+        && let Some(subject) = subject_of_verb(ctx, s_start, verb, s_start + at, q.open)
+    {
+        return (Some(subject), true);
+    }
+
+    // After the quote: "...," Pompeo said / said Klinger / he added / according to X. Not when
+    // the quote closed its sentence and a new one starts.
+    let content = text[q.start..q.end].trim_end();
+    let rest = text[q.close..].trim_start_matches([' ', '\t', '-', '–', '—']);
+    let closes_sentence = content.ends_with('.')
+        && rest
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_uppercase() || matches!(c, '\n' | '"' | '“'));
+    if !closes_sentence {
+        let after_end = ctx.sentence_end(q.close);
+        let after = &text[q.close..after_end];
+        let after_words = word_spans(after);
+        if let Some(&(at, verb)) = after_words.iter().take(12).find(|(_, w)| verb_like(w)) {
+            let verb_at = q.close + at;
+            let verb_end = verb_at + verb.len();
+            let window = floor(text, (verb_end + 80).min(after_end));
+            let subject = if verb.eq_ignore_ascii_case("according") {
+                according_to(ctx, verb_end, after_end)
+            } else {
+                ctx.subject_in(q.close, verb_at, verb_at)
+                    .or_else(|| ctx.subject_in(verb_end, window, verb_end))
+            };
+            // A verb alone ties a quote to someone only when it has a subject ("..., and
+            // promised to work with lawmakers" has none here: look before the quote).
+            if subject.is_some() {
+                return (subject, true);
+            }
+        }
+    }
+
+    // Before the quote, in its sentence: X said the trip had gone "...".
+    if let Some(&(at, verb)) = before_words.iter().rev().find(|(_, w)| verb_like(w)) {
+        let subject = subject_of_verb(ctx, s_start, verb, s_start + at, q.open);
         return (subject.clone(), subject.is_some());
+    }
+    // A quote that opens its sentence after one that reports someone's words: "X said the
+    // decision rested with Y. \"He can ...\"".
+    if before.trim().is_empty() && s_start > 0 {
+        let p_start = ctx.sentence_start(s_start.saturating_sub(1));
+        let prev = &text[p_start..s_start];
+        if !prev.contains(['"', '“', '”'])
+            && !prev.contains('\n')
+            && let Some(&(at, verb)) = word_spans(prev).iter().rev().find(|(_, w)| is_verb(w))
+        {
+            let subject = subject_of_verb(ctx, p_start, verb, p_start + at, s_start);
+            if matches!(subject, Some(Subject::Entity(_))) {
+                return (subject, true);
+            }
+        }
+    }
+    // No reporting verb: the subject of the quote's sentence says it ("On Tuesday, Ms Le Pen
+    // dismissed the efforts as \"...\""), though that alone does not make a quotation of a
+    // short quoted term.
+    if let Some(e) = ctx.subject_person_between(s_start, q.open) {
+        return (Some(Subject::Entity(e)), false);
+    }
+    let lead: Vec<String> = words(&text[s_start..q.open])
+        .iter()
+        .take(5)
+        .map(|w| w.to_lowercase())
+        .collect();
+    if let Some(end) = lead
+        .iter()
+        .position(|w| super::entities::ROLE_WORDS.contains(&w.as_str()))
+        && lead.first().is_some_and(|w| w == "the")
+    {
+        return (Some(Subject::Role(lead[1..=end].to_vec(), s_start)), false);
     }
     (None, false)
 }
@@ -420,6 +665,7 @@ pub fn extract(text: &str, found: &Found) -> Vec<Quote> {
     let ctx = Ctx { text, found };
     let mut out: Vec<Quote> = Vec::new();
     let mut prev: Option<(usize, Option<String>, bool)> = None; // (paragraph, speaker, open_ended)
+    let mut prev_close: Option<usize> = None;
     let mut paragraphs: Vec<(usize, bool, bool)> = Vec::new(); // per output quote
     for (qi, q) in spans.iter().enumerate() {
         let content = text[q.start..q.end].trim();
@@ -428,34 +674,48 @@ pub fn extract(text: &str, found: &Found) -> Vec<Quote> {
             continue;
         }
         let (subject, attributed) = attribute(&ctx, q);
+        // The last quote's speaker, when that quote was just before this one.
+        let recent = prev_close
+            .filter(|c| q.open.saturating_sub(*c) < 250)
+            .and(prev.as_ref().and_then(|p| p.1.clone()));
         let mut speaker = match subject {
             Some(Subject::Entity(e)) => Some(found.entities[e].text.clone()),
-            Some(Subject::Pronoun) | Some(Subject::Role) => {
-                // The person last named, or the last speaker.
-                ctx.last_person_before(q.open)
+            // "he said" goes on with the speaker of the quote just before, else names the
+            // person last named before the pronoun.
+            // A person named as a sentence's subject since that quote takes over.
+            Some(Subject::Pronoun(at)) => match (&recent, prev_close) {
+                (Some(_), Some(since)) => ctx
+                    .subject_person_between(since, at)
                     .map(|e| found.entities[e].text.clone())
-                    .or_else(|| prev.as_ref().and_then(|p| p.1.clone()))
-            }
+                    .or(recent),
+                _ => ctx
+                    .last_person_before(at)
+                    .map(|e| found.entities[e].text.clone()),
+            },
+            Some(Subject::Role(role, at)) => ctx
+                .person_with_role(&role, at)
+                .map(|e| found.entities[e].text.clone())
+                .or(recent),
             Some(Subject::Anonymous) | None => None,
         };
         let mut attributed = attributed;
         // A quote split by its attribution ("X," he said, "Y.") or continued from the
         // paragraph before: the same speaker.
-        if !attributed
-            && let Some((pp, ps, open_ended)) = &prev {
-                let same_sentence =
-                    *pp == q.paragraph && qi > 0 && text[spans[qi - 1].close..q.open].len() < 80;
-                let continued = *open_ended && q.paragraph == pp + 1;
-                if same_sentence || continued {
-                    speaker = ps.clone();
-                    attributed = true;
-                }
+        if !attributed && let Some((pp, ps, open_ended)) = &prev {
+            let same_sentence =
+                *pp == q.paragraph && qi > 0 && text[spans[qi - 1].close..q.open].len() < 80;
+            let continued = *open_ended && q.paragraph == pp + 1;
+            if same_sentence || continued {
+                speaker = ps.clone();
+                attributed = true;
             }
+        }
         // A quoted term of one to three words that nobody says is a scare quote or a title.
         if n_words < 4 && !attributed {
             continue;
         }
         prev = Some((q.paragraph, speaker.clone(), q.open_ended));
+        prev_close = Some(q.close);
         out.push(Quote {
             text: content.trim_end_matches([',', ' ']).to_string(),
             speaker,

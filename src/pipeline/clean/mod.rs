@@ -121,6 +121,15 @@ pub fn draft(body: &str, title: Option<&str>, source: Option<&str>, url: Option<
     mark_related_blocks(&mut lines);
     for line in lines.iter_mut().filter(|l| l.kind.is_none()) {
         cut_inline(line);
+        for (kind, piece) in &line.cut {
+            if *kind == Kind::Byline {
+                for name in rules::parse_byline(piece).unwrap_or_default() {
+                    if !authors.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+                        authors.push(name);
+                    }
+                }
+            }
+        }
     }
     Draft {
         lines,
@@ -258,6 +267,22 @@ fn mark_related_blocks(lines: &mut [DraftLine]) {
 
 /// Boilerplate glued to the start or end of a story paragraph: "Advertisement" before the text,
 /// "(Reporting by ...)" or "© 2018 X" after it, "(Photo: ...)" before it.
+/// A byline with its date run into the story: "By Jane Doe ProPublica, March 17, 2017, 2:13 p.m.
+/// Former ...". The length of the byline, when the line starts with one.
+fn leading_byline(s: &str) -> Option<usize> {
+    static DATED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:By|BY) ([^.]{3,80}?),?\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.m\.|[AaPp][Mm])(?:\s+[A-Z]{2,4}\b)?)?",
+        )
+        .expect("static regex")
+    });
+    let m = DATED.captures(s)?;
+    let whole = m.get(0)?;
+    let rest = s[whole.end()..].trim_start_matches([' ', ',', '|', '-', '–', '—']);
+    (rest.len() > 20 && rules::parse_byline(&format!("By {}", &m[1])).is_some())
+        .then_some(whole.end())
+}
+
 fn cut_inline(line: &mut DraftLine) {
     let text = line.kept.clone();
     let mut rest: &str = &text;
@@ -284,6 +309,11 @@ fn cut_inline(line: &mut DraftLine) {
             {
                 cut_at = Some((Kind::Advertisement, word.len()));
             }
+        }
+        if cut_at.is_none()
+            && let Some(len) = leading_byline(trimmed)
+        {
+            cut_at = Some((Kind::Byline, len));
         }
         if cut_at.is_none()
             && trimmed.starts_with('(')
@@ -325,6 +355,31 @@ fn cut_inline(line: &mut DraftLine) {
                     Kind::ImageCredit
                 };
                 cut = Some((kind, open));
+            }
+        }
+        // An editors' sign-off glued to the last sentence: "... talks. rs/rc (AP, AFP)".
+        if cut.is_none()
+            && body.ends_with(')')
+            && let Some(open) = body.rfind(" (")
+        {
+            let start = body[..open].rfind(' ').map_or(0, |i| i + 1);
+            let piece = &body[start..];
+            if start > 20 && piece[..open - start].contains('/') {
+                let v = LineView::new(piece);
+                if rules::is_wire_credit(&v) {
+                    cut = Some((Kind::WireCredit, start));
+                }
+            }
+        }
+        // A contributors' line run into the last paragraph: "... on Friday. ABC News' Jane
+        // Doe contributed to this report."
+        if cut.is_none()
+            && let Some(pos) = body.trim_end_matches(['.', ' ']).rfind(". ")
+            && pos > 20
+        {
+            let last = &body[pos + 2..];
+            if last.contains("contributed") && rules::is_wire_credit(&LineView::new(last)) {
+                cut = Some((Kind::WireCredit, pos + 1));
             }
         }
         if cut.is_none() {
@@ -553,6 +608,27 @@ mod tests {
             ]
         );
         assert_eq!(c.removed.len(), 2);
+    }
+
+    #[test]
+    fn run_in_bylines_and_sign_offs_are_cut() {
+        let body = "By Maria Lopez, The Gazette, March 17, 2017, 2:13 p.m. The council met on Tuesday to discuss the plan.\n\n\
+                    The mayor said the vote would come soon. ab/cd (AP, Reuters)\n\n\
+                    The plan goes to a vote next week. Reuters' Ann Lee contributed to this report.";
+        let d = draft(body, None, None, None);
+        assert_eq!(d.authors, vec!["Maria Lopez".to_string()]);
+        let c = d.finish();
+        assert_eq!(
+            c.paragraphs,
+            vec![
+                "The council met on Tuesday to discuss the plan.".to_string(),
+                "The mayor said the vote would come soon.".to_string(),
+                "The plan goes to a vote next week.".to_string()
+            ]
+        );
+        // A story sentence that starts with "By" and a date stays.
+        let story = "By March 17, 2017, the council had met four times to discuss the plan for the harbour.";
+        assert_eq!(clean(story, None).paragraphs, vec![story.to_string()]);
     }
 
     #[test]

@@ -1699,7 +1699,7 @@ pub fn is_wire_credit(l: &LineView) -> bool {
         "contribuyeron a este",
         "hat zu diesem",
     ];
-    if contains_any(k, CONTRIB) && l.words <= 30 {
+    if contains_any(k, CONTRIB) && l.words <= 30 && !ends_a_sentence_first(l.raw.trim()) {
         return true;
     }
     // "rs/rc (AP, AFP)", "jm/sms (dpa, Reuters)": editors' initials and the agencies.
@@ -1735,6 +1735,18 @@ pub fn is_wire_credit(l: &LineView) -> bool {
                 | "ians"
                 | "agencies"
         )
+}
+
+/// Whether a sentence of story ends before the last one ("The vote is next week. Jane Doe
+/// contributed to this report."): a lower-case word, a full stop, a capital.
+fn ends_a_sentence_first(raw: &str) -> bool {
+    let body = raw.trim_end_matches(['.', ' ']);
+    body.match_indices(". ").any(|(i, _)| {
+        let word = body[..i].rsplit(' ').next().unwrap_or("");
+        word.len() >= 3
+            && word.chars().all(|c| c.is_lowercase())
+            && body[i + 2..].chars().next().is_some_and(char::is_uppercase)
+    })
 }
 
 pub fn is_image_credit(l: &LineView) -> bool {
