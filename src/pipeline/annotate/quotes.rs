@@ -101,6 +101,22 @@ const VERBS: &[&str] = &[
     "thought",
     "feels",
     "felt",
+    // Verbs that put words on something ("dismissed the remarks as \"baseless ranting\"").
+    "referred",
+    "refers",
+    "dismissed",
+    "labelled",
+    "labeled",
+    "branded",
+    "dubbed",
+    "termed",
+    "decried",
+    "hailed",
+    "condemned",
+    "denounced",
+    "citing",
+    "cited",
+    "calling",
     "saying",
     "telling",
     "adding",
@@ -151,7 +167,6 @@ const MODIFIED: &[&str] = &[
     "style",
 ];
 
-const PRONOUNS_PERSON: &[&str] = &["he", "she", "him", "her", "his"];
 /// Unnamed sources: their quotes have no speaker.
 const ANONYMOUS: &[&str] = &[
     "official",
@@ -191,6 +206,11 @@ const ANONYMOUS: &[&str] = &[
     "sign",
     "banner",
     "placard",
+    "authorities",
+    "prosecutors",
+    "investigators",
+    "officers",
+    "police",
 ];
 
 #[derive(Debug, Clone)]
@@ -204,6 +224,8 @@ struct Found_ {
     paragraph: usize,
     /// The quote runs to the end of its paragraph without a closing mark.
     open_ended: bool,
+    /// The quote is reopened in the same paragraph: the next quote goes on with it.
+    continues: bool,
 }
 
 fn closing_for(c: char) -> &'static [char] {
@@ -220,67 +242,99 @@ fn closing_for(c: char) -> &'static [char] {
     }
 }
 
-fn is_opening(text: &str, i: usize, c: char) -> bool {
+/// What a quotation mark can do where it stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mark {
+    Open,
+    Close,
+    /// A straight quote between two spaces or two words: the state decides.
+    Either,
+}
+
+/// The role of the quotation mark `c` at byte `i` of `p`, if it is one.
+fn mark_at(p: &str, i: usize, c: char) -> Option<Mark> {
+    let before = p[..i].chars().next_back();
+    let after = p[i + c.len_utf8()..].chars().next();
+    let space_before = before.is_none_or(|b| b.is_whitespace() || "([{—–-/".contains(b));
+    let space_after = after.is_none_or(|a| a.is_whitespace() || ".,;:!?)]}…—–-".contains(a));
     match c {
-        '“' | '„' | '«' | '「' | '『' => true,
-        '"' => true,
-        // A curly single quote opens only at a word's start (not an apostrophe).
-        '‘' => text[..i]
-            .chars()
-            .last()
-            .is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–')),
-        _ => false,
+        '“' | '„' | '«' | '「' | '『' => Some(Mark::Open),
+        '”' | '»' | '」' | '』' => Some(Mark::Close),
+        // A curly single quote opens at a word's start and closes at a word's end; inside a
+        // word it is an apostrophe ("don’t").
+        '‘' if space_before => Some(Mark::Open),
+        '’' if !space_before && space_after => Some(Mark::Close),
+        '"' => Some(match (space_before, space_after) {
+            (true, false) => Mark::Open,
+            (false, true) => Mark::Close,
+            _ => Mark::Either,
+        }),
+        _ => None,
     }
 }
 
 /// Quotations of one paragraph (offsets relative to the whole text).
+///
+/// Marks are paired by where they stand, not only by alternation, so that a quotation reopened
+/// within the paragraph (news style for a quote of several sentences: `said: "A. "B."`) gives two
+/// quotes, the first marked as continued by the second.
 fn scan_paragraph(p: &str, base: usize, paragraph: usize, out: &mut Vec<Found_>) {
-    let chars: Vec<(usize, char)> = p.char_indices().collect();
-    let mut k = 0;
-    while k < chars.len() {
-        let (i, c) = chars[k];
-        if !is_opening(p, i, c) {
-            k += 1;
+    let mut current: Option<(usize, char)> = None;
+    let push =
+        |out: &mut Vec<Found_>, open: usize, c: char, end: usize, close: usize, continues| {
+            let start = open + c.len_utf8();
+            out.push(Found_ {
+                start: base + start,
+                end: base + end.max(start),
+                open: base + open,
+                close: base + close,
+                paragraph,
+                open_ended: false,
+                continues,
+            });
+        };
+    for (i, c) in p.char_indices() {
+        let Some(mark) = mark_at(p, i, c) else {
             continue;
-        }
-        let closers = closing_for(c);
-        let content_start = i + c.len_utf8();
-        let close = chars[k + 1..].iter().find(|(j, d)| {
-            closers.contains(d)
-                // A closing curly single quote must end a word, not sit inside one ("don’t").
-                && (*d != '’' || p[j + d.len_utf8()..].chars().next().is_none_or(|n| !n.is_alphanumeric()))
-        });
-        match close {
-            Some(&(j, d)) => {
-                out.push(Found_ {
-                    start: base + content_start,
-                    end: base + j,
-                    open: base + i,
-                    close: base + j + d.len_utf8(),
-                    paragraph,
-                    open_ended: false,
-                });
-                k = chars
-                    .iter()
-                    .position(|(x, _)| *x == j)
-                    .map_or(chars.len(), |x| x + 1);
-            }
+        };
+        match current {
             None => {
-                // Unclosed: a quotation running on into the next paragraph (only when it opens
-                // the paragraph, as news style reopens each paragraph of a long quote).
-                if p[..i].trim().is_empty() && c != '‘' {
-                    out.push(Found_ {
-                        start: base + content_start,
-                        end: base + p.len(),
-                        open: base + i,
-                        close: base + p.len(),
-                        paragraph,
-                        open_ended: true,
-                    });
+                if mark != Mark::Close && !closing_for(c).is_empty() {
+                    current = Some((i, c));
                 }
-                break;
+            }
+            Some((open, oc)) => {
+                let closes = closing_for(oc).contains(&c) && mark != Mark::Open;
+                let reopens = mark == Mark::Open && (c == oc || c == '"' && oc == '"');
+                if closes {
+                    push(out, open, oc, i, i + c.len_utf8(), false);
+                    current = None;
+                } else if reopens {
+                    // The quote goes on in a new sentence: `..., "A. "B."`.
+                    let end = p[..i].trim_end().len();
+                    push(out, open, oc, end, end, true);
+                    current = Some((i, c));
+                }
             }
         }
+    }
+    // Unclosed: a quotation running on into the next paragraph (only when it opens the
+    // paragraph, or continues one that did, as news style reopens each paragraph of a long
+    // quote).
+    if let Some((open, c)) = current
+        && c != '‘'
+        && (p[..open].trim().is_empty() || out.last().is_some_and(|q| q.continues))
+    {
+        let start = open + c.len_utf8();
+        out.push(Found_ {
+            start: base + start,
+            end: base + p.len().max(start),
+            open: base + open,
+            close: base + p.len(),
+            paragraph,
+            open_ended: true,
+            continues: false,
+        });
     }
 }
 
@@ -314,6 +368,8 @@ enum Subject {
 struct Ctx<'a> {
     text: &'a str,
     found: &'a Found,
+    /// Byte ranges of every quotation's content: nobody inside one speaks it.
+    quoted: Vec<(usize, usize)>,
 }
 
 impl Ctx<'_> {
@@ -326,7 +382,7 @@ impl Ctx<'_> {
             .found
             .mentions
             .iter()
-            .filter(|m| m.start >= from && m.end <= to)
+            .filter(|m| m.start >= from && m.end <= to && !self.is_quoted(m.start))
             .filter(|m| {
                 self.found.entities[m.entity].kind != Kind::Place || self.speaks_as_place(m.entity)
             })
@@ -395,39 +451,101 @@ impl Ctx<'_> {
             .map(|m| m.entity)
     }
 
+    fn is_quoted(&self, at: usize) -> bool {
+        self.quoted.iter().any(|(s, e)| *s <= at && at < *e)
+    }
+
+    /// The subject of a reporting verb in the words [from, to) next to it: the end of the range
+    /// when the verb follows it ("the president said"), its start when the verb comes first
+    /// ("said the president"). A pronoun or a role there names someone; a name is a speaker; an
+    /// unnamed source ("an official") is nobody.
     fn subject_in(&self, from: usize, to: usize, near: usize) -> Option<Subject> {
-        let w: Vec<String> = words(&self.text[from..to])
-            .iter()
-            .map(|w| w.to_lowercase())
-            .collect();
-        // "the State Duma deputy said": the role, not the organisation inside it.
-        if w.len() <= 6
-            && w.first().is_some_and(|x| x == "the")
-            && w.last()
-                .is_some_and(|x| super::entities::ROLE_WORDS.contains(&x.as_str()))
+        let spans = word_spans(&self.text[from..to]);
+        let w: Vec<String> = spans.iter().map(|(_, x)| x.to_lowercase()).collect();
+        let verb_after = near >= to;
+        // The words beside the verb: the last few before it, or the first few after it.
+        let edge: std::ops::Range<usize> = if verb_after {
+            w.len().saturating_sub(4)..w.len()
+        } else {
+            0..w.len().min(4)
+        };
+        if let Some(i) = edge
+            .clone()
+            .find(|&i| matches!(w[i].as_str(), "he" | "she"))
         {
-            return Some(Subject::Role(w[1..].to_vec(), from));
+            return Some(Subject::Pronoun(from + spans[i].0));
+        }
+        // A name right before the verb ("the girl's mother Eleri said").
+        if verb_after
+            && let Some((at, _)) = spans.last()
+            && let Some(m) = self
+                .found
+                .mentions
+                .iter()
+                .find(|m| m.end == from + at + spans.last().map_or(0, |(_, x)| x.len()))
+            && self.found.entities[m.entity].kind == Kind::Person
+        {
+            return Some(Subject::Entity(m.entity));
+        }
+        // "the president", "the State Duma deputy speaker", "the lord chancellor": the role,
+        // not an organisation inside it.
+        if let Some(role) = edge
+            .clone()
+            .rev()
+            .find(|&i| super::entities::ROLE_WORDS.contains(&w[i].as_str()))
+            && let Some(the) = w[..role].iter().rposition(|x| x == "the")
+            && role - the <= 4
+            && (!verb_after || role + 2 >= w.len())
+        {
+            return Some(Subject::Role(
+                w[the + 1..=role].to_vec(),
+                from + spans[the].0,
+            ));
         }
         if let Some(e) = self.mention_in(from, to, near) {
             return Some(Subject::Entity(e));
         }
-        if w.iter().any(|x| PRONOUNS_PERSON.contains(&x.as_str())) {
-            return Some(Subject::Pronoun(from));
-        }
-        if w.iter().any(|x| ANONYMOUS.contains(&x.as_str())) {
+        if edge.clone().any(|i| {
+            ANONYMOUS.contains(&w[i].as_str()) || matches!(w[i].as_str(), "they" | "we" | "i")
+        }) {
             return Some(Subject::Anonymous);
         }
-        if w.iter().any(|x| matches!(x.as_str(), "they" | "we" | "i")) {
-            return Some(Subject::Anonymous);
-        }
-        // "the president", "the foreign minister": a role that names someone already named.
-        if let Some(the) = w.iter().position(|x| x == "the")
-            && w.len() - the <= 5
-            && w[the..]
-                .iter()
-                .any(|x| super::entities::ROLE_WORDS.contains(&x.as_str()))
-        {
-            return Some(Subject::Role(w[the + 1..].to_vec(), from));
+        None
+    }
+
+    /// The subject of a sentence's main clause, for a participle ("The president denied the
+    /// claims, calling them \"fake news\""): its first name, role or pronoun.
+    fn clause_subject(&self, from: usize, to: usize) -> Option<Subject> {
+        let spans = word_spans(&self.text[from..to]);
+        for (n, (at, word)) in spans.iter().enumerate() {
+            let at = from + at;
+            if self.is_quoted(at) {
+                continue;
+            }
+            let lower = word.to_lowercase();
+            if matches!(lower.as_str(), "he" | "she") {
+                return Some(Subject::Pronoun(at));
+            }
+            if ANONYMOUS.contains(&lower.as_str()) {
+                return Some(Subject::Anonymous);
+            }
+            if let Some(m) = self.found.mentions.iter().find(|m| m.start == at)
+                && (self.found.entities[m.entity].kind != Kind::Place
+                    || self.speaks_as_place(m.entity))
+            {
+                return Some(Subject::Entity(m.entity));
+            }
+            if lower == "the"
+                && let Some(k) = spans[n + 1..].iter().take(4).position(|(_, x)| {
+                    super::entities::ROLE_WORDS.contains(&x.to_lowercase().as_str())
+                })
+            {
+                let role = spans[n + 1..=n + 1 + k]
+                    .iter()
+                    .map(|(_, x)| x.to_lowercase())
+                    .collect();
+                return Some(Subject::Role(role, at));
+            }
         }
         None
     }
@@ -530,13 +648,23 @@ fn word_spans(s: &str) -> Vec<(usize, &str)> {
 /// quotes published by ..." names no speaker.
 fn according_to(ctx: &Ctx, from: usize, to: usize) -> Option<Subject> {
     let rest = &ctx.text[from..to];
-    let after_to = rest.trim_start().strip_prefix("to ")?;
+    let after_to = rest
+        .trim_start()
+        .strip_prefix("to")?
+        .trim_start_matches([' ', '-']);
     let after_the = after_to.strip_prefix("the ").unwrap_or(after_to);
     let name_at = to - after_the.len();
+    // The name may follow capitalised titles ("according to Secretary-General Antonio Guterres").
     ctx.found
         .mentions
         .iter()
-        .find(|m| m.start == name_at)
+        .find(|m| {
+            m.start >= name_at
+                && m.start - name_at < 40
+                && words(&ctx.text[name_at..m.start])
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        })
         .map(|m| Subject::Entity(m.entity))
 }
 
@@ -556,6 +684,15 @@ fn subject_of_verb(
     let verb_end = verb_at + verb.len();
     if verb.eq_ignore_ascii_case("according") {
         return according_to(ctx, verb_end, to);
+    }
+    if verb.ends_with("ing") {
+        // "Telling his relatives he had been up to some \"mischief\", he drove on": a participle
+        // opening the sentence has its subject after the phrase.
+        if ctx.text[s_start..verb_at].trim().is_empty() {
+            let after = to + ctx.text[to..].find(',').unwrap_or(0);
+            return ctx.clause_subject(after, ctx.sentence_end(after));
+        }
+        return ctx.clause_subject(s_start, verb_at);
     }
     ctx.subject_in(s_start, verb_at, verb_at)
         .or_else(|| ctx.subject_in(verb_end, to, verb_end))
@@ -662,11 +799,16 @@ pub fn extract(text: &str, found: &Found) -> Vec<Quote> {
         scan_paragraph(p, base, i, &mut spans);
         base += p.len() + 2;
     }
-    let ctx = Ctx { text, found };
+    let ctx = Ctx {
+        text,
+        found,
+        quoted: spans.iter().map(|q| (q.start, q.end)).collect(),
+    };
     let mut out: Vec<Quote> = Vec::new();
     let mut prev: Option<(usize, Option<String>, bool)> = None; // (paragraph, speaker, open_ended)
     let mut prev_close: Option<usize> = None;
-    let mut paragraphs: Vec<(usize, bool, bool)> = Vec::new(); // per output quote
+    // Per output quote: (paragraph, goes on in the next quote, attributed).
+    let mut paragraphs: Vec<(usize, bool, bool)> = Vec::new();
     for (qi, q) in spans.iter().enumerate() {
         let content = text[q.start..q.end].trim();
         let n_words = words(content).len();
@@ -720,13 +862,17 @@ pub fn extract(text: &str, found: &Found) -> Vec<Quote> {
             text: content.trim_end_matches([',', ' ']).to_string(),
             speaker,
         });
-        paragraphs.push((q.paragraph, q.open_ended, attributed));
+        paragraphs.push((q.paragraph, q.open_ended || q.continues, attributed));
     }
-    // A quotation running over paragraphs is often attributed only at its end: an open-ended
-    // quote with no speaker takes the speaker of its continuation.
+    // A quotation running over paragraphs or sentences is often attributed only at its end: a
+    // quote that goes on with no speaker takes the speaker of its continuation.
     for i in (0..out.len().saturating_sub(1)).rev() {
-        let (p, open_ended, attributed) = paragraphs[i];
-        if open_ended && !attributed && out[i].speaker.is_none() && paragraphs[i + 1].0 == p + 1 {
+        let (p, goes_on, attributed) = paragraphs[i];
+        if goes_on
+            && !attributed
+            && out[i].speaker.is_none()
+            && (paragraphs[i + 1].0 == p + 1 || paragraphs[i + 1].0 == p)
+        {
             out[i].speaker = out[i + 1].speaker.clone();
         }
     }
