@@ -60,7 +60,15 @@ pub struct FoundEntity {
 }
 
 impl Found {
-    pub fn to_record(&self) -> Vec<Entity> {
+    /// The entities, most mentioned first, then first mentioned.
+    pub fn ranked(&self) -> Vec<FoundEntity> {
+        self.order()
+            .into_iter()
+            .map(|i| self.entities[i].clone())
+            .collect()
+    }
+
+    fn order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.entities.len()).collect();
         // Most mentioned first, then first mentioned.
         let first: HashMap<usize, usize> = self
@@ -76,6 +84,10 @@ impl Found {
             )
         });
         order
+    }
+
+    pub fn to_record(&self) -> Vec<Entity> {
+        self.order()
             .into_iter()
             .map(|i| {
                 let e = &self.entities[i];
@@ -1486,6 +1498,17 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
     let words = p.end - p.start;
     // Events, laws, storms: no entity (nor their parts: "Korean War", "Affordable Care Act").
     let tail = last_word(&phrase);
+    // ... but a known place or organisation that names one is mentioned ("the Singapore Summit
+    // Joint Statement").
+    if words > 1 && NOT_ENTITY_TAILS.contains(&tail) {
+        for cut in (p.start + 1..p.end).rev() {
+            let head = p.start..cut;
+            if classify(&phrase_of(&head), head.len()).is_some_and(|(_, known)| known) {
+                emit(toks, head, false, text, headline, out);
+                break;
+            }
+        }
+    }
     if NOT_ENTITY_TAILS.contains(&tail)
         || words > 1
             && NOT_ENTITY_HEADS.contains(&toks[p.start].text)
@@ -2121,6 +2144,15 @@ fn resolve(cands: Vec<Candidate>) -> Found {
     }
     mentions.sort_by_key(|m| m.start);
     Found { entities, mentions }
+}
+
+/// A capitalised word that is a title or an organisation's or place's kind ("President",
+/// "Department", "International"), not a name.
+pub fn is_org_or_title_word(word: &str) -> bool {
+    TITLES.contains(&word)
+        || ORG_TAILS.contains(&word)
+        || ORG_HEADS.contains(&word)
+        || PLACE_TAILS.contains(&word)
 }
 
 /// A title word, or titles joined by a hyphen ("Secretary-General", "Attorney-General").

@@ -74,8 +74,7 @@ pub fn annotate(
         }
     };
     let quotes = quotes::extract(text, &found);
-    let entity_names: Vec<String> = found.to_record().into_iter().map(|e| e.text).collect();
-    let keywords = keywords::extract(text, lang.as_deref(), &entity_names);
+    let keywords = keywords::extract(text, lang.as_deref(), &found.ranked());
     Annotations {
         lang_confidence: detected.as_ref().map_or(0.0, |(_, c)| *c),
         lang,
