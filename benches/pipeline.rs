@@ -1,5 +1,6 @@
-//! Criterion benches of the pipeline core: HTML extraction, text cleaning, and `process` as a
-//! whole, on real articles (short, median, long).
+//! Criterion benches of the pipeline core: HTML extraction, text cleaning, each annotator and
+//! all of them together, and `process` as a whole, on real articles (short, median, long; for
+//! the annotators, the articles nearest 5 KB).
 //!
 //! Real pages and articles come from `../shared/data` (the developer sets; third-party text, not
 //! committed). Without them the benches fall back to the committed seed article and a
@@ -8,6 +9,7 @@
 //!     cargo bench --bench pipeline
 //!     cargo bench --bench pipeline -- html     # one group
 
+use article_enricher::pipeline::annotate::{self, entities, keywords, lang, quotes};
 use article_enricher::pipeline::clean::learned::SourceMemory;
 use article_enricher::pipeline::{Pipeline, PipelineOptions, clean, html};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -151,5 +153,72 @@ fn bench_process(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_html, bench_clean, bench_process);
+/// Cleaned article texts of about 5 KB (the annotators' target size), else the seed.
+fn annotation_texts() -> Vec<(String, String)> {
+    let mut texts: Vec<String> = read_gz_lines("annotations-dev.jsonl.gz")
+        .into_iter()
+        .chain(
+            read_gz_lines("syndication-dev.jsonl.gz")
+                .into_iter()
+                .take(400),
+        )
+        .filter_map(|v| v["text"].as_str().map(String::from))
+        .map(|t| {
+            clean::draft(&t, None, None, None)
+                .finish()
+                .paragraphs
+                .join("\n\n")
+        })
+        .collect();
+    texts.sort_by_key(|t| t.len().abs_diff(5 * 1024));
+    texts.truncate(3);
+    if texts.is_empty() {
+        let seed = seed_text();
+        texts.push(
+            clean::draft(&seed, None, None, None)
+                .finish()
+                .paragraphs
+                .join("\n\n"),
+        );
+    }
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| (format!("{i}_{}B", t.len()), t))
+        .collect()
+}
+
+fn bench_annotate(c: &mut Criterion) {
+    let mut g = c.benchmark_group("annotate");
+    for (label, text) in annotation_texts() {
+        let paragraphs: Vec<String> = text.split("\n\n").map(String::from).collect();
+        let found = entities::recognise(&text);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::new("all", &label), &text, |b, text| {
+            b.iter(|| annotate::annotate(text, &paragraphs, None, None, None))
+        });
+        g.bench_with_input(BenchmarkId::new("lang", &label), &text, |b, _| {
+            b.iter(|| lang::detect(None, &paragraphs, None))
+        });
+        g.bench_with_input(BenchmarkId::new("entities", &label), &text, |b, text| {
+            b.iter(|| entities::recognise(text))
+        });
+        g.bench_with_input(BenchmarkId::new("quotes", &label), &text, |b, text| {
+            b.iter(|| quotes::extract(text, &found))
+        });
+        let ranked = found.ranked();
+        g.bench_with_input(BenchmarkId::new("keywords", &label), &text, |b, text| {
+            b.iter(|| keywords::extract(text, Some("en"), &ranked))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_html,
+    bench_clean,
+    bench_annotate,
+    bench_process
+);
 criterion_main!(benches);

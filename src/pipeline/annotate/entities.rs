@@ -8,7 +8,7 @@
 
 use super::lexicon::{
     COMMON_WORDS, DEMONYMS, FAMILY_FIRST, FIRST_NAMES, ORGANIZATIONS, PEOPLE, PLACES, SURNAMES,
-    TOWNS, key,
+    TOWNS, WordSet, key,
 };
 use crate::pipeline::segment::sentence_spans;
 use crate::record::Entity;
@@ -127,14 +127,14 @@ struct Tok<'a> {
 }
 
 /// Lower-case words that may sit inside a name ("Bank of England", "Charles de Gaulle").
-const CONNECTORS: &[&str] = &[
+static CONNECTORS: WordSet = WordSet::new(&[
     "of", "for", "the", "de", "da", "di", "du", "des", "del", "della", "van", "von", "der", "den",
     "bin", "ibn", "al", "el", "le", "la", "y", "and", "&",
-];
+]);
 
 /// Function words that are capitalised only because a sentence starts with them; dropped from
 /// the front of a name candidate.
-const FUNCTION: &[&str] = &[
+static FUNCTION: WordSet = WordSet::new(&[
     "the",
     "a",
     "an",
@@ -296,10 +296,10 @@ const FUNCTION: &[&str] = &[
     "shall",
     "not",
     "never",
-];
+]);
 
 /// Day and month names: never inside a name.
-const CALENDAR: &[&str] = &[
+static CALENDAR: WordSet = WordSet::new(&[
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -330,10 +330,10 @@ const CALENDAR: &[&str] = &[
     "Oct",
     "Nov",
     "Dec",
-];
+]);
 
 /// Last words of events, laws, documents, prizes and products: not entities (SPEC conventions).
-const NOT_ENTITY_TAILS: &[&str] = &[
+static NOT_ENTITY_TAILS: WordSet = WordSet::new(&[
     "Act",
     "Acts",
     "Treaty",
@@ -391,19 +391,19 @@ const NOT_ENTITY_TAILS: &[&str] = &[
     "Eid",
     "Halloween",
     "Thanksgiving",
-];
+]);
 /// First words of named storms and the like.
-const NOT_ENTITY_HEADS: &[&str] = &[
+static NOT_ENTITY_HEADS: WordSet = WordSet::new(&[
     "Cyclone",
     "Hurricane",
     "Typhoon",
     "Storm",
     "Tropical",
     "Operation",
-];
+]);
 
 /// All-capitals words that are no organisation.
-const NOT_ACRONYMS: &[&str] = &[
+static NOT_ACRONYMS: WordSet = WordSet::new(&[
     "TV",
     "OK",
     "HD",
@@ -512,7 +512,7 @@ const NOT_ACRONYMS: &[&str] = &[
     "PHOTOS",
     "EXCLUSIVE",
     "NOTE",
-];
+]);
 
 fn is_cap_token(t: &str) -> bool {
     let mut chars = t.chars();
@@ -530,10 +530,10 @@ fn is_cap_token(t: &str) -> bool {
     }
 }
 
-const ABBREVIATIONS: &[&str] = &[
+static ABBREVIATIONS: WordSet = WordSet::new(&[
     "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Maj", "Adm",
     "Prof", "Rev", "Jr", "Sr", "St", "Mt", "Corp", "Inc", "Ltd", "Co", "Ft",
-];
+]);
 
 /// Whether a lower-case half after a hyphen ends the name before it: "Geneva-based",
 /// "Kremlin-backed", "Paris-born", and text run together ("Pyongyang-has"); but "Moon Jae-in"
@@ -853,7 +853,7 @@ fn spans(toks: &[Tok]) -> Vec<Span> {
 }
 
 /// Last words that make a span an organisation.
-const ORG_TAILS: &[&str] = &[
+static ORG_TAILS: WordSet = WordSet::new(&[
     "Ministry",
     "Department",
     "Agency",
@@ -1016,9 +1016,9 @@ const ORG_TAILS: &[&str] = &[
     "Gas",
     "Programme",
     "Program",
-];
+]);
 /// First words that make a span an organisation ("Department of Justice", "Bank of England").
-const ORG_HEADS: &[&str] = &[
+static ORG_HEADS: WordSet = WordSet::new(&[
     "Ministry",
     "Department",
     "Bank",
@@ -1052,9 +1052,9 @@ const ORG_HEADS: &[&str] = &[
     "Citizens",
     "Campaign",
     "Radio",
-];
+]);
 /// Last words that make a span a place.
-const PLACE_TAILS: &[&str] = &[
+static PLACE_TAILS: WordSet = WordSet::new(&[
     "County",
     "City",
     "River",
@@ -1147,14 +1147,14 @@ const PLACE_TAILS: &[&str] = &[
     "Basin",
     "Lagoon",
     "Fjord",
-];
-const PLACE_HEADS: &[&str] = &[
+]);
+static PLACE_HEADS: WordSet = WordSet::new(&[
     "Lake", "Mount", "Mt", "Mt.", "Port", "Fort", "Cape", "Gulf", "Isle", "Saint", "St", "St.",
     "Villa",
-];
+]);
 
 /// Directions that, alone, stand for a place of the article ("the North" for North Korea).
-const DIRECTIONS: &[&str] = &["north", "south", "east", "west"];
+static DIRECTIONS: WordSet = WordSet::new(&["north", "south", "east", "west"]);
 
 fn last_word(s: &str) -> &str {
     s.rsplit(' ').next().unwrap_or(s)
@@ -1278,7 +1278,7 @@ struct Around {
 }
 
 /// Prepositions that put a place after them.
-const LOCATIVES: &[&str] = &[
+static LOCATIVES: WordSet = WordSet::new(&[
     "in",
     "near",
     "outside",
@@ -1289,7 +1289,7 @@ const LOCATIVES: &[&str] = &[
     "towards",
     "into",
     "inside",
-];
+]);
 
 fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool, text: &str) -> Around {
     let before = p.start.checked_sub(1).map(|i| toks[i].text.to_lowercase());
@@ -1363,7 +1363,7 @@ fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool, text: &str) -> Ar
 }
 
 /// Common nouns for places, around a place's name ("the town of Ayr", "the Bowen area").
-const PLACE_NOUNS: &[&str] = &[
+static PLACE_NOUNS: WordSet = WordSet::new(&[
     "town",
     "city",
     "village",
@@ -1380,7 +1380,7 @@ const PLACE_NOUNS: &[&str] = &[
     "municipality",
     "commune",
     "state",
-];
+]);
 
 /// Words that are never a person's name on their own, whatever verb follows them ("Officials
 /// said", "Neighbours told", "Democrats argued").
@@ -1402,7 +1402,7 @@ fn never_a_person(word: &str, initial: bool) -> bool {
 }
 
 /// Plural and collective nouns that speak in news text.
-const NOT_PERSONS: &[&str] = &[
+static NOT_PERSONS: WordSet = WordSet::new(&[
     "officials",
     "official",
     "authorities",
@@ -1459,7 +1459,7 @@ const NOT_PERSONS: &[&str] = &[
     "figures",
     "polls",
     "survey",
-];
+]);
 
 /// Emits the candidates of one part of a span (a name, or modifiers before a title).
 fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &mut Vec<Candidate>) {
@@ -2161,7 +2161,7 @@ fn is_title(word: &str) -> bool {
 }
 
 /// Title words that only qualify another title.
-const TITLE_MODIFIERS: &[&str] = &[
+static TITLE_MODIFIERS: WordSet = WordSet::new(&[
     "Vice",
     "Prime",
     "Crown",
@@ -2192,15 +2192,15 @@ const TITLE_MODIFIERS: &[&str] = &[
     "Managing",
     "Assistant",
     "Associate",
-];
+]);
 
 /// Honours and offices written after a name.
-const POST_NOMINALS: &[&str] = &[
+static POST_NOMINALS: WordSet = WordSet::new(&[
     "QC", "KC", "SC", "MP", "MEP", "MSP", "MLA", "TD", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD",
-];
+]);
 
 /// Titles before a name (capitalised in the text).
-const TITLES: &[&str] = &[
+static TITLES: WordSet = WordSet::new(&[
     "President",
     "Vice",
     "Secretary",
@@ -2343,9 +2343,9 @@ const TITLES: &[&str] = &[
     "Actor",
     "Actress",
     "Rapper",
-];
+]);
 /// Titles that, alone before a name, make it a person ("President Trump", "Mr Kim").
-const PERSON_TITLES: &[&str] = &[
+static PERSON_TITLES: WordSet = WordSet::new(&[
     "President",
     "Secretary",
     "Minister",
@@ -2417,9 +2417,9 @@ const PERSON_TITLES: &[&str] = &[
     "Envoy",
     "Lawmaker",
     "Attorney",
-];
+]);
 /// Lower-case role words right before a name ("leader Kim Jong Un", "said spokesman Sean Spicer").
-pub const ROLE_WORDS: &[&str] = &[
+pub static ROLE_WORDS: WordSet = WordSet::new(&[
     "leader",
     "speaker",
     "president",
@@ -2521,9 +2521,9 @@ pub const ROLE_WORDS: &[&str] = &[
     "official",
     "executive",
     "ceo",
-];
+]);
 /// Verbs of speech that make the name beside them a person.
-const SPEECH: &[&str] = &[
+static SPEECH: WordSet = WordSet::new(&[
     "said",
     "says",
     "told",
@@ -2574,7 +2574,7 @@ const SPEECH: &[&str] = &[
     "spoke",
     "speaks",
     "testified",
-];
+]);
 
 #[cfg(test)]
 mod tests {

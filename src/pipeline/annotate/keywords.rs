@@ -8,7 +8,8 @@
 //! their entities.
 
 use super::entities::FoundEntity;
-use super::lexicon::{DEMONYMS, key};
+use super::lexicon::{DEMONYMS, WordSet, key, key_into};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -25,7 +26,7 @@ static STOPWORDS: LazyLock<HashMap<&'static str, HashSet<&'static str>>> = LazyL
 pub const MAX: usize = 10;
 
 /// Words of English news that characterise no story: dates, reporting verbs, counting words.
-const NEWS_WORDS: &[&str] = &[
+static NEWS_WORDS: WordSet = WordSet::new(&[
     "monday",
     "tuesday",
     "wednesday",
@@ -108,173 +109,267 @@ const NEWS_WORDS: &[&str] = &[
     "thing",
     "things",
     "people",
-];
-
-#[derive(Default)]
-struct Stat {
-    count: f64,
-    first: usize,
-    sentences: HashSet<usize>,
-    caps: f64,
-    surface: String,
-}
+]);
 
 fn is_word(w: &str) -> bool {
     w.chars().count() >= 2 && w.chars().any(|c| c.is_alphabetic())
 }
 
+/// One distinct word of the text.
+struct Word<'a> {
+    surface: &'a str,
+    count: f64,
+    first: usize,
+    /// Sentences it occurs in (counted once each).
+    sentences: u32,
+    last_sentence: usize,
+    caps: f64,
+    /// A stopword, news word, number or contraction: it breaks phrases.
+    stop: bool,
+    /// A nationality or group word ("Korean").
+    demonym: bool,
+    /// A title, role or organisation word ("President", "Department").
+    title: bool,
+    /// Written with a capital.
+    cap: bool,
+}
+
+/// A candidate phrase of one to three words (word ids), with how often it occurs and where first.
+#[derive(Clone, Copy)]
+struct Phrase {
+    count: f64,
+    /// Token index of its first occurrence.
+    at: usize,
+}
+
 /// Keywords of a text in language `lang`, with the entities found in it (most mentioned first)
 /// as extra candidates.
+///
+/// Linear in the text: each distinct word is interned once and phrases are keyed by word ids.
 pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<String> {
     let Some(stop) = lang.and_then(|l| STOPWORDS.get(l)) else {
         return entities.iter().take(MAX).map(|e| e.text.clone()).collect();
     };
-    let mut words: HashMap<String, Stat> = HashMap::new();
-    let mut phrases: HashMap<String, (f64, String, usize)> = HashMap::new();
+    let english = lang == Some("en");
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut words: Vec<Word> = Vec::new();
+    // Tokens of the text in order: (word id, surface); `None` breaks a phrase.
+    let mut toks: Vec<Option<(u32, &str)>> = Vec::new();
+    let mut sentence = 0usize;
     let mut pos = 0usize;
-    for (si, sentence) in text.split(['.', '!', '?', '\n', ';', ':']).enumerate() {
-        // Words, with a phrase break ("") at commas, brackets and quotation marks.
-        let toks: Vec<&str> = sentence
-            .split_inclusive([',', '(', ')', '"', '“', '”', '—', '–'])
-            .flat_map(|clause| {
-                clause
-                    .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
-                    .map(|t| t.trim_matches(|c: char| c == '\'' || c == '’' || c == '-'))
-                    .filter(|t| !t.is_empty())
-                    .chain(std::iter::once(""))
-            })
-            .collect();
-        let mut run: Vec<&str> = Vec::new();
-        let flush = |run: &mut Vec<&str>,
-                     phrases: &mut HashMap<String, (f64, String, usize)>,
-                     pos: usize| {
-            for n in 1..=3.min(run.len()) {
-                for w in run.windows(n) {
-                    let k = w.iter().map(|x| key(x)).collect::<Vec<_>>().join(" ");
-                    let e = phrases.entry(k).or_insert((0.0, w.join(" "), pos));
-                    e.0 += 1.0;
-                }
-            }
-            run.clear();
-        };
-        for (ti, t) in toks.iter().enumerate() {
-            if t.is_empty() {
-                flush(&mut run, &mut phrases, pos);
-                continue;
-            }
-            pos += 1;
-            let k = key(t);
-            // "I'm", "he's", "don't": a function word with its contraction.
-            let contracted = k
-                .split_once('\'')
-                .is_some_and(|(w, _)| stop.contains(w) || w.ends_with("n"));
-            if stop.contains(k.as_str())
-                || contracted
-                || lang == Some("en") && NEWS_WORDS.contains(&k.as_str())
-                || !is_word(t)
-                || t.chars().all(|c| c.is_numeric())
+    let mut buf = String::new();
+    for (si, sent) in text.split(['.', '!', '?', '\n', ';', ':']).enumerate() {
+        sentence = si;
+        let mut first_in_sentence = true;
+        for clause in sent.split_inclusive([',', '(', ')', '"', '“', '”', '—', '–']) {
+            for t in clause
+                .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
+                .map(|t| t.trim_matches(|c: char| c == '\'' || c == '’' || c == '-'))
+                .filter(|t| !t.is_empty())
             {
-                flush(&mut run, &mut phrases, pos);
-                continue;
+                pos += 1;
+                key_into(t, &mut buf);
+                let k = buf.as_str();
+                let id = match ids.get(k) {
+                    Some(&id) => id,
+                    None => {
+                        // "I'm", "he's", "don't": a function word with its contraction.
+                        let contracted = k
+                            .split_once('\'')
+                            .is_some_and(|(w, _)| stop.contains(w) || w.ends_with('n'));
+                        let is_stop = stop.contains(k)
+                            || contracted
+                            || english && NEWS_WORDS.contains(k)
+                            || !is_word(t)
+                            || t.chars().all(|c| c.is_numeric());
+                        let id = words.len() as u32;
+                        words.push(Word {
+                            surface: t,
+                            count: 0.0,
+                            first: pos,
+                            sentences: 0,
+                            last_sentence: usize::MAX,
+                            caps: 0.0,
+                            stop: is_stop,
+                            demonym: DEMONYMS.contains(k),
+                            title: super::entities::ROLE_WORDS.contains(k)
+                                || super::entities::is_org_or_title_word(t),
+                            cap: t.chars().next().is_some_and(char::is_uppercase),
+                        });
+                        ids.insert(k.to_string(), id);
+                        id
+                    }
+                };
+                let w = &mut words[id as usize];
+                if w.stop {
+                    toks.push(None);
+                } else {
+                    w.count += 1.0;
+                    if w.last_sentence != si {
+                        w.sentences += 1;
+                        w.last_sentence = si;
+                    }
+                    if !first_in_sentence && t.chars().next().is_some_and(char::is_uppercase) {
+                        w.caps += 1.0;
+                    }
+                    toks.push(Some((id, t)));
+                }
+                first_in_sentence = false;
             }
-            let s = words.entry(k).or_default();
-            if s.count == 0.0 {
-                s.first = pos;
-                s.surface = t.to_string();
-            }
-            s.count += 1.0;
-            s.sentences.insert(si);
-            if ti > 0 && t.chars().next().is_some_and(char::is_uppercase) {
-                s.caps += 1.0;
-            }
-            run.push(t);
+            toks.push(None);
         }
-        flush(&mut run, &mut phrases, pos);
     }
-    if words.is_empty() {
+    let content = words.iter().filter(|w| !w.stop).count();
+    if content == 0 {
         return entities.iter().take(MAX).map(|e| e.text.clone()).collect();
     }
-    let mean = words.values().map(|s| s.count).sum::<f64>() / words.len() as f64;
-    let n_sent = words
-        .values()
-        .flat_map(|s| s.sentences.iter())
-        .collect::<HashSet<_>>()
-        .len()
-        .max(1) as f64;
+    let mean = words
+        .iter()
+        .filter(|w| !w.stop)
+        .map(|w| w.count)
+        .sum::<f64>()
+        / content as f64;
+    let n_sent = (sentence + 1) as f64;
     // Word relevance (higher is better).
-    let relevance = |w: &str| -> f64 {
-        let Some(s) = words.get(w) else { return 0.0 };
-        let freq = s.count / (mean + 1.0);
-        let spread = s.sentences.len() as f64 / n_sent;
-        let early = 1.0 / (1.0 + (s.first as f64).ln_1p() / 4.0);
-        let case = s.caps / s.count;
-        (freq + spread) * early * (1.0 + case) * (s.surface.chars().count() as f64).ln()
+    let relevance: Vec<f64> = words
+        .iter()
+        .map(|w| {
+            if w.stop {
+                return 0.0;
+            }
+            let freq = w.count / (mean + 1.0);
+            let spread = f64::from(w.sentences) / n_sent;
+            let early = 1.0 / (1.0 + (w.first as f64).ln_1p() / 4.0);
+            let case = w.caps / w.count;
+            (freq + spread) * early * (1.0 + case) * (w.surface.chars().count() as f64).ln()
+        })
+        .collect();
+
+    // Candidate phrases: runs of one to three content words.
+    let mut phrases: FxHashMap<[u32; 3], Phrase> = FxHashMap::default();
+    let mut run_start = 0;
+    for i in 0..=toks.len() {
+        if toks.get(i).is_some_and(Option::is_some) {
+            continue;
+        }
+        for start in run_start..i {
+            for n in 1..=3.min(i - start) {
+                let mut k = [u32::MAX; 3];
+                for (j, slot) in k.iter_mut().enumerate().take(n) {
+                    *slot = toks[start + j].map_or(u32::MAX, |(id, _)| id);
+                }
+                phrases
+                    .entry(k)
+                    .or_insert(Phrase {
+                        count: 0.0,
+                        at: start,
+                    })
+                    .count += 1.0;
+            }
+        }
+        run_start = i + 1;
+    }
+    let surface_of = |at: usize, n: usize| -> String {
+        toks[at..at + n]
+            .iter()
+            .filter_map(|t| t.map(|(_, s)| s))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
-    // Every form of an entity counts for its fullest name.
-    let mut entity_of: HashMap<String, usize> = HashMap::new();
+
+    // Every form of an entity counts for its fullest name (forms of up to three words, as
+    // phrases are).
+    let mut entity_of: FxHashMap<[u32; 3], usize> = FxHashMap::default();
+    let form_ids = |form: &str| -> Option<[u32; 3]> {
+        let parts: Vec<&str> = form.split(' ').collect();
+        if parts.is_empty() || parts.len() > 3 {
+            return None;
+        }
+        let mut k = [u32::MAX; 3];
+        for (slot, part) in k.iter_mut().zip(&parts) {
+            *slot = *ids.get(&key(part))?;
+        }
+        Some(k)
+    };
     for (i, e) in entities.iter().enumerate() {
-        entity_of.insert(key(&e.text), i);
-        for f in &e.forms {
-            entity_of.entry(f.clone()).or_insert(i);
+        for f in std::iter::once(key(&e.text)).chain(e.forms.iter().cloned()) {
+            if let Some(k) = form_ids(&f) {
+                entity_of.entry(k).or_insert(i);
+            }
         }
     }
-    let mut merged: HashMap<String, (f64, String, f64)> = HashMap::new(); // key -> (count, surface, entity bonus)
-    for (k, (count, surface, _)) in phrases {
+
+    // key -> (count, surface, entity bonus, is an entity)
+    let mut merged: FxHashMap<Vec<u32>, (f64, String, f64, bool)> = FxHashMap::default();
+    for (k, ph) in &phrases {
+        let n = k.iter().take_while(|x| **x != u32::MAX).count();
+        let ws: Vec<&Word> = k[..n].iter().map(|id| &words[*id as usize]).collect();
+        if let Some(&i) = entity_of.get(k) {
+            let e = &entities[i];
+            // Keyed by the words of its fullest name (any length), so its forms merge.
+            let mut ek: Vec<u32> = key(&e.text)
+                .split(' ')
+                .filter_map(|part| ids.get(part).copied())
+                .collect();
+            if ek.is_empty() {
+                ek.push(u32::MAX - 1 - i as u32);
+            }
+            let slot = merged.entry(ek).or_insert((0.0, e.text.clone(), 0.0, true));
+            slot.0 += ph.count;
+            // The most mentioned entities are what the story is about.
+            slot.2 = 1.0 + f64::from(e.count).ln_1p() / 2.0;
+            continue;
+        }
         // A nationality or group word, alone or opening a phrase, says little ("North Korean
         // statements").
-        let first = k.split(' ').next().unwrap_or("");
-        if DEMONYMS.contains(&k) || DEMONYMS.contains(first) && count < 3.0 {
+        if ws[0].demonym && (n == 1 || ph.count < 3.0) {
             continue;
         }
         // A title or role ("President", "Department") names no topic, nor does a phrase it
         // runs into ("President jumped"); a phrase changes case only after its first word
         // ("Alleged rape", not "informed European").
-        if entity_of.contains_key(&k) {
-            // names are judged below
-        } else if surface.split(' ').any(|w| {
-            super::entities::ROLE_WORDS.contains(&key(w).as_str())
-                || super::entities::is_org_or_title_word(w)
-        }) {
+        if ws.iter().any(|w| w.title) {
             continue;
-        } else {
-            let caps: Vec<bool> = surface
-                .split(' ')
-                .map(|w| w.chars().next().is_some_and(char::is_uppercase))
-                .collect();
-            if caps.len() > 1 && caps[1..].iter().any(|c| *c != caps[1])
-                || caps.len() > 1 && !caps[0] && caps[1]
-            {
-                continue;
-            }
         }
-        match entity_of.get(&k) {
-            Some(&i) => {
-                let e = &entities[i];
-                let slot = merged
-                    .entry(key(&e.text))
-                    .or_insert((0.0, e.text.clone(), 0.0));
-                slot.0 += count;
-                // The most mentioned entities are what the story is about.
-                slot.2 = 1.0 + (f64::from(e.count)).ln_1p() / 2.0;
-            }
-            None => {
-                let slot = merged.entry(k).or_insert((0.0, surface, 0.0));
-                slot.0 += count;
-            }
+        if n > 1 && (ws[1..].iter().any(|w| w.cap != ws[1].cap) || !ws[0].cap && ws[1].cap) {
+            continue;
         }
+        if n > 1 && ws.iter().all(|w| w.cap) && {
+            let whole = ws
+                .iter()
+                .map(|w| key(w.surface))
+                .collect::<Vec<_>>()
+                .join(" ");
+            DEMONYMS.contains(&whole)
+        } {
+            continue;
+        }
+        let surface = surface_of(ph.at, n);
+        let slot = merged
+            .entry(k[..n].to_vec())
+            .or_insert((0.0, surface, 0.0, false));
+        slot.0 += ph.count;
     }
-    let mut scored: Vec<(f64, String)> = merged
+
+    let mut scored: Vec<(f64, String, bool)> = merged
         .into_iter()
-        .map(|(k, (count, surface, entity_bonus))| {
-            let parts: Vec<&str> = k.split(' ').collect();
-            let base = parts.iter().map(|w| relevance(w)).sum::<f64>() / parts.len() as f64;
+        .map(|(k, (count, surface, entity_bonus, is_entity))| {
+            let known: Vec<f64> = k
+                .iter()
+                .filter_map(|id| relevance.get(*id as usize).copied())
+                .collect();
+            let base = if known.is_empty() {
+                0.0
+            } else {
+                known.iter().sum::<f64>() / known.len() as f64
+            };
             // Phrases must recur to beat their words.
-            let phrase_bonus = if parts.len() > 1 {
+            let phrase_bonus = if k.len() > 1 {
                 (count - 1.0).max(0.0) * 0.5
             } else {
                 0.0
             };
-            let single_penalty = if parts.len() == 1 && count < 2.0 {
+            let single_penalty = if k.len() == 1 && count < 2.0 {
                 0.5
             } else {
                 1.0
@@ -282,31 +377,31 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
             (
                 (base + phrase_bonus) * single_penalty + entity_bonus,
                 surface,
+                is_entity,
             )
         })
-        .filter(|(s, _)| *s > 0.0)
+        .filter(|(s, _, _)| *s > 0.0)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut out: Vec<String> = Vec::new();
-    let mut used: HashSet<String> = HashSet::new();
+    let mut used: FxHashSet<String> = FxHashSet::default();
     // Names take at most six places, so that the story's subject terms show too.
-    let is_entity = |s: &str| entity_of.contains_key(&key(s));
+    let others = scored.iter().filter(|(_, _, e)| !e).count();
     let mut names = 0;
-    let others = scored.iter().filter(|(_, s)| !is_entity(s)).count();
-    for (_, surface) in scored {
-        let k = key(&surface);
-        if is_entity(&surface) && names >= 6 && others > out.len() - names {
+    for (_, surface, is_entity) in scored {
+        if is_entity && names >= 6 && others > out.len() - names {
             continue;
         }
         // Each word characterises once: skip a term whose words a better one already used
         // ("North Korean leader" after "North Korea" and "Kim Jong Un").
-        let words: Vec<&str> = k.split(' ').collect();
+        let k = key(&surface);
         let stem = |w: &str| w.trim_end_matches("'s").trim_end_matches('s').to_string();
-        if words.iter().any(|w| used.contains(&stem(w))) {
+        let parts: Vec<String> = k.split(' ').map(stem).collect();
+        if parts.iter().any(|w| used.contains(w)) {
             continue;
         }
-        used.extend(words.iter().map(|w| stem(w)));
-        names += usize::from(is_entity(&surface));
+        used.extend(parts);
+        names += usize::from(is_entity);
         out.push(surface);
         if out.len() == MAX {
             break;

@@ -8,6 +8,9 @@ use whatlang::{Detector, Lang};
 
 /// How much of the text is looked at (the detector's answer is settled long before).
 const SAMPLE_BYTES: usize = 4096;
+/// The first look: most texts are settled by their first kilobyte; only an unsure answer pays
+/// for the whole sample.
+const FIRST_LOOK_BYTES: usize = 768;
 
 /// ISO 639-1 where the language has one, else ISO 639-3 (SPEC).
 pub fn iso_code(lang: Lang) -> &'static str {
@@ -120,7 +123,14 @@ pub fn detect(
     }
     let sample = &sample[..end];
     let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
-    let info = Detector::new().detect(sample)?;
+    let mut first = FIRST_LOOK_BYTES.min(sample.len());
+    while !sample.is_char_boundary(first) {
+        first -= 1;
+    }
+    let info = match Detector::new().detect(&sample[..first]) {
+        Some(i) if i.is_reliable() || first == sample.len() => i,
+        _ => Detector::new().detect(sample)?,
+    };
     let mut lang = info.lang();
     let mut confidence = info.confidence();
     // A near-tie the hint can settle: the detector is unsure, and the hint writes in the same

@@ -1,10 +1,31 @@
 //! The word lists the annotators consult, shipped in `config/data/` and compiled in (nothing is
 //! fetched at build or run time; origins and licences are in the README).
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
+use rustc_hash::FxHashSet;
+use std::sync::{LazyLock, OnceLock};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+
+/// A fixed list of words asked about for every token: hashed once, on first use.
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: OnceLock<FxHashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> Self {
+        Self {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    pub fn contains<S: AsRef<str> + ?Sized>(&self, word: &S) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(word.as_ref())
+    }
+}
 
 fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
     text.lines()
@@ -15,27 +36,37 @@ fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
 /// Normalised lookup form: lower-case, accents and dots dropped, curly apostrophes straightened
 /// ("U.S." and "US" are one key, as are "Garges-lès-Gonesse" and "Garges-les-Gonesse").
 pub fn key(s: &str) -> String {
-    let fold = |c: char| if matches!(c, '’' | '‘') { '\'' } else { c };
-    if s.is_ascii() {
-        return s
-            .chars()
-            .filter(|c| *c != '.')
-            .flat_map(char::to_lowercase)
-            .collect();
-    }
-    s.nfd()
-        .filter(|c| *c != '.' && !is_combining_mark(*c))
-        .map(fold)
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    key_into(s, &mut out);
+    out
 }
 
-fn keyed(text: &'static str) -> HashSet<String> {
+/// [`key`] into a buffer the caller reuses (no allocation per word).
+pub fn key_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        // The common case, byte by byte: the annotators ask for a key of nearly every word.
+        out.extend(
+            s.bytes()
+                .filter(|b| *b != b'.')
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return;
+    }
+    out.extend(
+        s.nfd()
+            .filter(|c| *c != '.' && !is_combining_mark(*c))
+            .map(|c| if matches!(c, '’' | '‘') { '\'' } else { c })
+            .flat_map(char::to_lowercase),
+    );
+}
+
+fn keyed(text: &'static str) -> FxHashSet<String> {
     lines(text).map(key).collect()
 }
 
 /// Countries, US states, cities of 100,000+ and capitals (GeoNames), and hand-curated regions.
-pub static PLACES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+pub static PLACES: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
     let mut s = keyed(include_str!("../../../config/data/places.txt"));
     s.extend(keyed(include_str!("../../../config/data/regions.txt")));
     s
@@ -43,15 +74,15 @@ pub static PLACES: LazyLock<HashSet<String>> = LazyLock::new(|| {
 
 /// Towns of 15,000 to 100,000 people (GeoNames): many share a name with an English word or a
 /// family name ("Most", "Obama"), so they count only where the context says "a place".
-pub static TOWNS: LazyLock<HashSet<String>> =
+pub static TOWNS: LazyLock<FxHashSet<String>> =
     LazyLock::new(|| keyed(include_str!("../../../config/data/towns.txt")));
 
-pub static ORGANIZATIONS: LazyLock<HashSet<String>> =
+pub static ORGANIZATIONS: LazyLock<FxHashSet<String>> =
     LazyLock::new(|| keyed(include_str!("../../../config/data/organizations.txt")));
 
 /// Nationality and group words, singular and plural ("Korean", "Koreans", "Democrats").
-pub static DEMONYMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let mut s = HashSet::new();
+pub static DEMONYMS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
+    let mut s = FxHashSet::default();
     for d in lines(include_str!("../../../config/data/demonyms.txt")) {
         let k = key(d);
         s.insert(format!("{k}s"));
@@ -71,21 +102,21 @@ fn intl(kind: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Given names (US Census and international lists).
-pub static FIRST_NAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+pub static FIRST_NAMES: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
     let mut s = keyed(include_str!("../../../config/data/first_names.txt"));
     s.extend(intl("given:"));
     s
 });
 
 /// Surnames (US Census).
-pub static SURNAMES: LazyLock<HashSet<String>> =
+pub static SURNAMES: LazyLock<FxHashSet<String>> =
     LazyLock::new(|| keyed(include_str!("../../../config/data/surnames.txt")));
 
 /// Family names written first (East Asian names: "Kim Jong Un", "Xi Jinping").
-pub static FAMILY_FIRST: LazyLock<HashSet<String>> = LazyLock::new(|| intl("family:").collect());
+pub static FAMILY_FIRST: LazyLock<FxHashSet<String>> = LazyLock::new(|| intl("family:").collect());
 
 /// People news text names by surname alone.
-pub static PEOPLE: LazyLock<HashSet<String>> =
+pub static PEOPLE: LazyLock<FxHashSet<String>> =
     LazyLock::new(|| keyed(include_str!("../../../config/data/people.txt")));
 
 /// Spellings of one place or organisation, mapped to one key ("U.S.", "USA", "America" and "the
@@ -112,7 +143,7 @@ pub fn canonical(k: &str) -> &str {
 }
 
 /// Words capitalised only because they start a sentence.
-pub static COMMON_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+pub static COMMON_WORDS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
     lines(include_str!("../../../config/data/common_words.txt"))
         .flat_map(|l| l.split_whitespace())
         .map(key)

@@ -9,10 +9,11 @@
 //! three words that nobody is said to say is a scare quote, not a quotation.
 
 use super::entities::{Found, Kind};
+use super::lexicon::WordSet;
 use crate::record::Quote;
 
 /// Reporting verbs (the forms that introduce or close a quotation).
-const VERBS: &[&str] = &[
+static VERBS: WordSet = WordSet::new(&[
     "said",
     "says",
     "say",
@@ -130,9 +131,9 @@ const VERBS: &[&str] = &[
     "declaring",
     "stressing",
     "urging",
-];
+]);
 /// Nouns a name qualifies ("the Trump administration", "a Trump surrogate").
-const MODIFIED: &[&str] = &[
+static MODIFIED: WordSet = WordSet::new(&[
     "administration",
     "campaign",
     "surrogate",
@@ -165,10 +166,10 @@ const MODIFIED: &[&str] = &[
     "doctrine",
     "years",
     "style",
-];
+]);
 
 /// Unnamed sources: their quotes have no speaker.
-const ANONYMOUS: &[&str] = &[
+static ANONYMOUS: WordSet = WordSet::new(&[
     "official",
     "officials",
     "source",
@@ -211,7 +212,7 @@ const ANONYMOUS: &[&str] = &[
     "investigators",
     "officers",
     "police",
-];
+]);
 
 #[derive(Debug, Clone)]
 struct Found_ {
