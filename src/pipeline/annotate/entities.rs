@@ -7,8 +7,8 @@
 //! Nationality and group words ("North Korean", "Democrats") are not entities.
 
 use super::lexicon::{
-    COMMON_WORDS, DEMONYMS, FAMILY_FIRST, FIRST_NAMES, ORGANIZATIONS, PEOPLE, PLACES, SURNAMES,
-    TOWNS, WordSet, key,
+    COMMON_WORDS, DEMONYMS, FAMILY_FIRST, FIRST_NAMES, Lookup, ORGANIZATIONS, PEOPLE, PLACES,
+    SURNAMES, TOWNS, WordSet, key,
 };
 use crate::pipeline::segment::sentence_spans;
 use crate::record::Entity;
@@ -637,9 +637,7 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
             let after = &text[j + d.len_utf8()..];
             let next = after.chars().next();
             // Words run together by a lost space: "loyal to-Ali Abdullah Saleh".
-            if d == '-'
-                && next.is_some_and(char::is_uppercase)
-                && FUNCTION.contains(&key(&text[start..j]).as_str())
+            if d == '-' && next.is_some_and(char::is_uppercase) && FUNCTION.has_key(&text[start..j])
             {
                 break;
             }
@@ -688,13 +686,9 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
         let possessive = rest.starts_with("'s") || rest.starts_with("’s");
         let gap = &text[gap_start..start];
         // Places joined by hyphens ("the China-Mongolia-Russia corridor") are each a name.
-        if word.contains('-') && !PLACES.contains(&key(word)) {
+        if word.contains('-') && !PLACES.has_key(word) {
             let parts: Vec<&str> = word.split('-').collect();
-            if parts.len() > 1
-                && parts
-                    .iter()
-                    .all(|w| is_cap_token(w) && PLACES.contains(&key(w)))
-            {
+            if parts.len() > 1 && parts.iter().all(|w| is_cap_token(w) && PLACES.has_key(w)) {
                 let mut at = start;
                 for (n, w) in parts.iter().enumerate() {
                     out.push(Tok {
@@ -756,7 +750,7 @@ fn mark_month_names(toks: &mut [Tok]) {
         let prev = toks[i - 1];
         if toks[i].text == "May"
             && !toks[i].punct_before
-            && (TITLES.contains(&prev.text) || FIRST_NAMES.contains(&key(prev.text)))
+            && (TITLES.contains(&prev.text) || FIRST_NAMES.has_key(prev.text))
             && !toks
                 .get(i + 1)
                 .is_some_and(|n| n.text.starts_with(|c: char| c.is_ascii_digit()))
@@ -794,8 +788,8 @@ fn spans(toks: &[Tok]) -> Vec<Span> {
             // ("... in Merseyside A Network Rail spokesman").
             if name_token(&toks[j])
                 && !CONNECTORS.contains(&toks[j - 1].text)
-                && FUNCTION.contains(&key(toks[j].text).as_str())
-                && !FIRST_NAMES.contains(&key(toks[j].text))
+                && FUNCTION.has_key(toks[j].text)
+                && !FIRST_NAMES.has_key(toks[j].text)
                 && !is_shouted(toks[j - 1].text)
                 && !is_shouted(toks[j].text)
                 && !toks[j].text.contains('.')
@@ -1156,6 +1150,18 @@ static PLACE_HEADS: WordSet = WordSet::new(&[
 /// Directions that, alone, stand for a place of the article ("the North" for North Korea).
 static DIRECTIONS: WordSet = WordSet::new(&["north", "south", "east", "west"]);
 
+/// `s` with each run of white space made one space (a name broken over a line reads as one).
+fn squash_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
 fn last_word(s: &str) -> &str {
     s.rsplit(' ').next().unwrap_or(s)
 }
@@ -1233,15 +1239,17 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
         }
     }
     // An all-capitals word of 2 to 6 letters: an acronym, most often an organisation's.
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     if words == 1
-        && (2..=6).contains(&letters.len())
-        && letters.iter().all(|c| c.is_uppercase())
+        && (2..=6).contains(&text.chars().filter(|c| c.is_alphabetic()).count())
+        && text
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
         && !NOT_ACRONYMS.contains(&text)
     {
         return Some((Kind::Organization, false));
     }
-    if (2..=4).contains(&words) && FIRST_NAMES.contains(&key(first)) && !text.contains(" of ") {
+    if (2..=4).contains(&words) && FIRST_NAMES.has_key(first) && !text.contains(" of ") {
         return Some((Kind::Person, false));
     }
     // A family name first ("Wang Shujin") or a known surname last ("Masood Hankin"), among words
@@ -1249,14 +1257,12 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
     if (2..=3).contains(&words)
         && text.split(' ').all(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
-                && !COMMON_WORDS.contains(&key(w))
+                && !COMMON_WORDS.has_key(w)
                 && !TITLES.contains(&w)
-                && !DEMONYMS.contains(&key(w))
-                && !PLACES.contains(&key(w))
+                && !DEMONYMS.has_key(w)
+                && !PLACES.has_key(w)
         })
-        && (FAMILY_FIRST.contains(&key(first))
-            || SURNAMES.contains(&key(last))
-            || PEOPLE.contains(&key(last)))
+        && (FAMILY_FIRST.has_key(first) || SURNAMES.has_key(last) || PEOPLE.has_key(last))
     {
         return Some((Kind::Person, false));
     }
@@ -1305,7 +1311,7 @@ fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool, text: &str) -> Ar
     let speech_before = before
         .as_deref()
         .is_some_and(|b| matches!(b, "said" | "says" | "told" | "added" | "asked"));
-    let known_other = ORGANIZATIONS.contains(&key(phrase)) || PLACES.contains(&key(phrase));
+    let known_other = ORGANIZATIONS.has_key(phrase) || PLACES.has_key(phrase);
     let gap_after = |i: usize| -> &str {
         match (toks.get(i.wrapping_sub(1)), toks.get(i)) {
             (Some(a), Some(b)) => text[a.end..b.start].trim(),
@@ -1345,9 +1351,9 @@ fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool, text: &str) -> Ar
     let place_after = toks.get(p.end).is_some_and(|n| {
         n.cap
             && text[toks[p.end - 1].end..n.start].trim() == ","
-            && (PLACES.contains(&key(n.text))
+            && (PLACES.has_key(n.text)
                 || toks.get(p.end + 1).is_some_and(|m| {
-                    m.cap && !m.punct_before && PLACES.contains(&key(&text[n.start..m.end]))
+                    m.cap && !m.punct_before && PLACES.has_key(&text[n.start..m.end])
                 }))
     });
     Around {
@@ -1464,12 +1470,8 @@ static NOT_PERSONS: WordSet = WordSet::new(&[
 /// Emits the candidates of one part of a span (a name, or modifiers before a title).
 fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &mut Vec<Candidate>) {
     let mut p = p;
-    let phrase_of = |p: &Span| -> String {
-        text[toks[p.start].start..toks[p.end - 1].end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let phrase_of =
+        |p: &Span| -> String { squash_spaces(&text[toks[p.start].start..toks[p.end - 1].end]) };
     // Group words at either end ("Republican Florida", "Alabama Republican"), unless they are
     // part of the name ("Russian Federation", "Scottish Conservative Party").
     let keeps_group = |p: &Span| {
@@ -1477,11 +1479,11 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
             .is_some_and(|(k, known)| known || k != Kind::Person)
     };
     if p.end - p.start > 1 && !keeps_group(&p) {
-        while p.end - p.start > 1 && DEMONYMS.contains(&key(toks[p.start].text)) {
+        while p.end - p.start > 1 && DEMONYMS.has_key(toks[p.start].text) {
             p.start += 1;
         }
     }
-    while p.end > p.start + 1 && DEMONYMS.contains(&key(toks[p.end - 1].text)) {
+    while p.end > p.start + 1 && DEMONYMS.has_key(toks[p.end - 1].text) {
         p.end -= 1;
     }
     // Letters after a name ("Jonas Hankin QC", "Jane Doe MP").
@@ -1570,9 +1572,7 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
         FIRST_NAMES.contains(&k) || FAMILY_FIRST.contains(&k)
     };
     if words >= 3 && !name_first && class.is_none_or(|(k, known)| k == Kind::Person && !known) {
-        if let Some(fi) =
-            (p.start + 1..p.end - 1).find(|&i| FIRST_NAMES.contains(&key(toks[i].text)))
-        {
+        if let Some(fi) = (p.start + 1..p.end - 1).find(|&i| FIRST_NAMES.has_key(toks[i].text)) {
             let head = p.start..fi;
             // A head that is a place or an organisation by itself ("Scottish Conservative
             // Party Richard Cook").
@@ -1617,8 +1617,8 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
     let around = context(toks, &p, &phrase, titled, text);
     // A town the lists know is a place where the context says so ("in Bowen", "Slough,
     // Berkshire"); an unknown word with both cues is one too.
-    if class.is_none() && !DEMONYMS.contains(&key(last_word(&phrase))) {
-        let town = TOWNS.contains(&key(&phrase));
+    if class.is_none() && !DEMONYMS.has_key(last_word(&phrase)) {
+        let town = TOWNS.has_key(&phrase);
         let at_from = toks[..p.start]
             .last()
             .is_some_and(|b| matches!(b.text, "at" | "from"));
@@ -1627,7 +1627,7 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
         } else if around.place_word || around.locative && around.place_after {
             class = Some((Kind::Place, false));
         } else if words == 1
-            && DIRECTIONS.contains(&key(&phrase).as_str())
+            && DIRECTIONS.has_key(&phrase)
             && p.start > 0
             && toks[p.start - 1].text == "the"
         {
@@ -1661,7 +1661,7 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
     // "Germany's Angelique Kerber", "Britain's Theresa May": someone of a country.
     let of_country = p.start > 0
         && toks[p.start - 1].possessive
-        && PLACES.contains(&key(toks[p.start - 1].text))
+        && PLACES.has_key(toks[p.start - 1].text)
         && (2..=3).contains(&words);
     if class.is_none()
         && !weak
@@ -1672,7 +1672,7 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
         // ("Radio Ulster told", "Greenpeace EU said").
         let org_word = toks[p.clone()].iter().any(|t| {
             ORG_TAILS.contains(&t.text)
-                || ORGANIZATIONS.contains(&key(t.text))
+                || ORGANIZATIONS.has_key(t.text)
                 || t.text.len() >= 2
                     && t.text.chars().all(|c| c.is_ascii_uppercase())
                     && !NOT_ACRONYMS.contains(&t.text)
@@ -1727,11 +1727,11 @@ fn sentence_candidates(toks: &[Tok], text: &str, out: &mut Vec<Candidate>) {
         while s.start < s.end {
             let t = &toks[s.start];
             let droppable = (t.sent_start || t.punct_before || s.start == span.start)
-                && FUNCTION.contains(&key(t.text).as_str())
+                && FUNCTION.has_key(t.text)
                 && !t.text.contains('.')
                 && !TITLES.contains(&t.text);
-            let known_whole = PLACES.contains(&key(&text[t.start..toks[s.end - 1].end]))
-                || ORGANIZATIONS.contains(&key(&text[t.start..toks[s.end - 1].end]));
+            let known_whole = PLACES.has_key(&text[t.start..toks[s.end - 1].end])
+                || ORGANIZATIONS.has_key(&text[t.start..toks[s.end - 1].end]);
             if droppable && !known_whole {
                 s.start += 1;
             } else {
@@ -1741,7 +1741,7 @@ fn sentence_candidates(toks: &[Tok], text: &str, out: &mut Vec<Candidate>) {
         // A caption run into the next sentence ("Roger Federer In all, ...").
         while s.end > s.start + 1 && {
             let t = &toks[s.end - 1];
-            !t.cap || FUNCTION.contains(&key(t.text).as_str()) && !TITLES.contains(&t.text)
+            !t.cap || FUNCTION.has_key(t.text) && !TITLES.contains(&t.text)
         } {
             s.end -= 1;
         }
@@ -1783,7 +1783,7 @@ fn sentence_candidates(toks: &[Tok], text: &str, out: &mut Vec<Candidate>) {
             // The name starts at its first name ("Secretary of Homeland Security John Kelly"),
             // else it is the last two words of a long run ("Director of Strategic
             // Communications Hope Hicks"), else it follows a one-word complement.
-            let first_name = (from + 1..s.end).find(|&i| FIRST_NAMES.contains(&key(toks[i].text)));
+            let first_name = (from + 1..s.end).find(|&i| FIRST_NAMES.has_key(toks[i].text));
             name_start = match first_name {
                 Some(i) => i,
                 None if s.end - from >= 4 => s.end - 2,
@@ -1994,7 +1994,7 @@ fn resolve(cands: Vec<Candidate>) -> Found {
         {
             e.roles.push(r.clone());
         }
-        e.first_name |= FIRST_NAMES.contains(&key(c.text.split(' ').next().unwrap_or("")));
+        e.first_name |= FIRST_NAMES.has_key(c.text.split(' ').next().unwrap_or(""));
         if c.text.split(' ').count() > e.text.split(' ').count() {
             e.text = c.text.clone();
         }
@@ -2027,10 +2027,7 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             add(words[0]);
             add(words[words.len() - 1]);
         }
-        if e.votes.contains_key(&Kind::Place)
-            && words.len() == 2
-            && DIRECTIONS.contains(&key(words[0]).as_str())
-        {
+        if e.votes.contains_key(&Kind::Place) && words.len() == 2 && DIRECTIONS.has_key(words[0]) {
             add(words[0]);
         }
         // Organisations by their initials ("WADA", "DUP") and their last word ("the
@@ -2080,7 +2077,7 @@ fn resolve(cands: Vec<Candidate>) -> Found {
                 let kind = c.kind.or(c.person_cue.then_some(Kind::Person));
                 match kind {
                     Some(Kind::Person)
-                        if !(c.known || c.person_cue || FIRST_NAMES.contains(&key(&c.text))) =>
+                        if !(c.known || c.person_cue || FIRST_NAMES.has_key(&c.text)) =>
                     {
                         continue;
                     }

@@ -10,10 +10,10 @@
 use super::entities::FoundEntity;
 use super::lexicon::{DEMONYMS, WordSet, key, key_into};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-static STOPWORDS: LazyLock<HashMap<&'static str, HashSet<&'static str>>> = LazyLock::new(|| {
+static STOPWORDS: LazyLock<HashMap<&'static str, FxHashSet<&'static str>>> = LazyLock::new(|| {
     include_str!("../../../config/data/stopwords.txt")
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -115,6 +115,39 @@ fn is_word(w: &str) -> bool {
     w.chars().count() >= 2 && w.chars().any(|c| c.is_alphabetic())
 }
 
+/// What the tokenizer sees: a word, or the end of a clause or of a sentence.
+enum Token<'a> {
+    Word(&'a str),
+    Clause,
+    Sentence,
+}
+
+/// Calls `f` for each word (letters, digits, inner hyphens and apostrophes) and each clause or
+/// sentence boundary of `text`, in one pass.
+fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
+    let mut start: Option<usize> = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '\n')))
+    {
+        if c.is_alphanumeric() || c == '-' || c == '\'' || c == '’' {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            let t = text[s..i].trim_matches(|c: char| c == '\'' || c == '’' || c == '-');
+            if !t.is_empty() {
+                f(Token::Word(t));
+            }
+        }
+        match c {
+            '.' | '!' | '?' | '\n' | ';' | ':' => f(Token::Sentence),
+            ',' | '(' | ')' | '"' | '“' | '”' | '—' | '–' => f(Token::Clause),
+            _ => {}
+        }
+    }
+}
+
 /// One distinct word of the text.
 struct Word<'a> {
     surface: &'a str,
@@ -151,74 +184,85 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         return entities.iter().take(MAX).map(|e| e.text.clone()).collect();
     };
     let english = lang == Some("en");
-    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut words: Vec<Word> = Vec::new();
+    let mut ids: FxHashMap<String, u32> =
+        FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
+    let mut words: Vec<Word> = Vec::with_capacity(text.len() / 12);
     // Tokens of the text in order: (word id, surface); `None` breaks a phrase.
-    let mut toks: Vec<Option<(u32, &str)>> = Vec::new();
+    let mut toks: Vec<Option<(u32, &str)>> = Vec::with_capacity(text.len() / 5);
     let mut sentence = 0usize;
+    let mut first_in_sentence = true;
     let mut pos = 0usize;
     let mut buf = String::new();
-    for (si, sent) in text.split(['.', '!', '?', '\n', ';', ':']).enumerate() {
-        sentence = si;
-        let mut first_in_sentence = true;
-        for clause in sent.split_inclusive([',', '(', ')', '"', '“', '”', '—', '–']) {
-            for t in clause
-                .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
-                .map(|t| t.trim_matches(|c: char| c == '\'' || c == '’' || c == '-'))
-                .filter(|t| !t.is_empty())
-            {
-                pos += 1;
-                key_into(t, &mut buf);
-                let k = buf.as_str();
-                let id = match ids.get(k) {
-                    Some(&id) => id,
-                    None => {
-                        // "I'm", "he's", "don't": a function word with its contraction.
-                        let contracted = k
-                            .split_once('\'')
-                            .is_some_and(|(w, _)| stop.contains(w) || w.ends_with('n'));
-                        let is_stop = stop.contains(k)
-                            || contracted
-                            || english && NEWS_WORDS.contains(k)
-                            || !is_word(t)
-                            || t.chars().all(|c| c.is_numeric());
-                        let id = words.len() as u32;
-                        words.push(Word {
-                            surface: t,
-                            count: 0.0,
-                            first: pos,
-                            sentences: 0,
-                            last_sentence: usize::MAX,
-                            caps: 0.0,
-                            stop: is_stop,
-                            demonym: DEMONYMS.contains(k),
-                            title: super::entities::ROLE_WORDS.contains(k)
-                                || super::entities::is_org_or_title_word(t),
-                            cap: t.chars().next().is_some_and(char::is_uppercase),
-                        });
-                        ids.insert(k.to_string(), id);
-                        id
-                    }
-                };
-                let w = &mut words[id as usize];
-                if w.stop {
+    for_each_token(text, |ev| {
+        let t = match ev {
+            Token::Sentence => {
+                sentence += 1;
+                first_in_sentence = true;
+                if toks.last().is_some_and(Option::is_some) {
                     toks.push(None);
-                } else {
-                    w.count += 1.0;
-                    if w.last_sentence != si {
-                        w.sentences += 1;
-                        w.last_sentence = si;
-                    }
-                    if !first_in_sentence && t.chars().next().is_some_and(char::is_uppercase) {
-                        w.caps += 1.0;
-                    }
-                    toks.push(Some((id, t)));
                 }
-                first_in_sentence = false;
+                return;
             }
-            toks.push(None);
+            Token::Clause => {
+                if toks.last().is_some_and(Option::is_some) {
+                    toks.push(None);
+                }
+                return;
+            }
+            Token::Word(t) => t,
+        };
+        pos += 1;
+        key_into(t, &mut buf);
+        let k = buf.as_str();
+        let id = match ids.get(k) {
+            Some(&id) => id,
+            None => {
+                // "I'm", "he's", "don't": a function word with its contraction.
+                let contracted = k
+                    .split_once('\'')
+                    .is_some_and(|(w, _)| stop.contains(w) || w.ends_with('n'));
+                let is_stop = stop.contains(k)
+                    || contracted
+                    || english && NEWS_WORDS.contains(k)
+                    || !is_word(t)
+                    || t.chars().all(|c| c.is_numeric());
+                let id = words.len() as u32;
+                words.push(Word {
+                    surface: t,
+                    count: 0.0,
+                    first: pos,
+                    sentences: 0,
+                    last_sentence: usize::MAX,
+                    caps: 0.0,
+                    stop: is_stop,
+                    demonym: DEMONYMS.contains(k),
+                    title: super::entities::ROLE_WORDS.contains(k)
+                        || super::entities::is_org_or_title_word(t),
+                    cap: t.chars().next().is_some_and(char::is_uppercase),
+                });
+                ids.insert(k.to_string(), id);
+                id
+            }
+        };
+        let w = &mut words[id as usize];
+        if w.stop {
+            if toks.last().is_some_and(Option::is_some) {
+                toks.push(None);
+            }
+        } else {
+            w.count += 1.0;
+            if w.last_sentence != sentence {
+                w.sentences += 1;
+                w.last_sentence = sentence;
+            }
+            if !first_in_sentence && t.chars().next().is_some_and(char::is_uppercase) {
+                w.caps += 1.0;
+            }
+            toks.push(Some((id, t)));
         }
-    }
+        first_in_sentence = false;
+    });
+    toks.push(None);
     let content = words.iter().filter(|w| !w.stop).count();
     if content == 0 {
         return entities.iter().take(MAX).map(|e| e.text.clone()).collect();
@@ -229,7 +273,8 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         .map(|w| w.count)
         .sum::<f64>()
         / content as f64;
-    let n_sent = (sentence + 1) as f64;
+    // The tokenizer ends the text with a sentence boundary, so `sentence` counts them all.
+    let n_sent = sentence.max(1) as f64;
     // Word relevance (higher is better).
     let relevance: Vec<f64> = words
         .iter()
@@ -246,7 +291,8 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         .collect();
 
     // Candidate phrases: runs of one to three content words.
-    let mut phrases: FxHashMap<[u32; 3], Phrase> = FxHashMap::default();
+    let mut phrases: FxHashMap<[u32; 3], Phrase> =
+        FxHashMap::with_capacity_and_hasher(toks.len() * 2, Default::default());
     let mut run_start = 0;
     for i in 0..=toks.len() {
         if toks.get(i).is_some_and(Option::is_some) {
@@ -270,56 +316,66 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         run_start = i + 1;
     }
     let surface_of = |at: usize, n: usize| -> String {
-        toks[at..at + n]
-            .iter()
-            .filter_map(|t| t.map(|(_, s)| s))
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut out = String::new();
+        for (_, s) in toks[at..at + n].iter().flatten() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(s);
+        }
+        out
     };
 
     // Every form of an entity counts for its fullest name (forms of up to three words, as
     // phrases are).
     let mut entity_of: FxHashMap<[u32; 3], usize> = FxHashMap::default();
-    let form_ids = |form: &str| -> Option<[u32; 3]> {
-        let parts: Vec<&str> = form.split(' ').collect();
-        if parts.is_empty() || parts.len() > 3 {
-            return None;
-        }
+    let mut part_key = String::new();
+    let mut form_ids = |form: &str| -> Option<[u32; 3]> {
         let mut k = [u32::MAX; 3];
-        for (slot, part) in k.iter_mut().zip(&parts) {
-            *slot = *ids.get(&key(part))?;
+        let mut parts = form.split(' ');
+        for slot in k.iter_mut() {
+            let Some(part) = parts.next() else { break };
+            key_into(part, &mut part_key);
+            *slot = *ids.get(part_key.as_str())?;
         }
-        Some(k)
+        (parts.next().is_none() && k[0] != u32::MAX).then_some(k)
     };
     for (i, e) in entities.iter().enumerate() {
-        for f in std::iter::once(key(&e.text)).chain(e.forms.iter().cloned()) {
-            if let Some(k) = form_ids(&f) {
+        for f in std::iter::once(e.text.as_str()).chain(e.forms.iter().map(String::as_str)) {
+            if let Some(k) = form_ids(f) {
                 entity_of.entry(k).or_insert(i);
             }
         }
     }
 
-    // key -> (count, surface, entity bonus, is an entity)
-    let mut merged: FxHashMap<Vec<u32>, (f64, String, f64, bool)> = FxHashMap::default();
+    let mean_relevance = |k: &[u32]| -> f64 {
+        let known: (f64, usize) = k
+            .iter()
+            .filter_map(|id| relevance.get(*id as usize))
+            .fold((0.0, 0), |(s, n), r| (s + r, n + 1));
+        if known.1 == 0 {
+            0.0
+        } else {
+            known.0 / known.1 as f64
+        }
+    };
+    // Entities gather the counts of all their forms: entity index -> (count, words of its
+    // fullest name).
+    let mut entity_counts: FxHashMap<usize, f64> = FxHashMap::default();
+    // (score, first token, words, entity index): surfaces are built only for the winners.
+    let mut scored: Vec<(f64, usize, usize, Option<usize>)> = Vec::new();
     for (k, ph) in &phrases {
         let n = k.iter().take_while(|x| **x != u32::MAX).count();
-        let ws: Vec<&Word> = k[..n].iter().map(|id| &words[*id as usize]).collect();
         if let Some(&i) = entity_of.get(k) {
-            let e = &entities[i];
-            // Keyed by the words of its fullest name (any length), so its forms merge.
-            let mut ek: Vec<u32> = key(&e.text)
-                .split(' ')
-                .filter_map(|part| ids.get(part).copied())
-                .collect();
-            if ek.is_empty() {
-                ek.push(u32::MAX - 1 - i as u32);
-            }
-            let slot = merged.entry(ek).or_insert((0.0, e.text.clone(), 0.0, true));
-            slot.0 += ph.count;
-            // The most mentioned entities are what the story is about.
-            slot.2 = 1.0 + f64::from(e.count).ln_1p() / 2.0;
+            *entity_counts.entry(i).or_insert(0.0) += ph.count;
             continue;
         }
+        let ws = [
+            &words[k[0] as usize],
+            words.get(k[1] as usize).unwrap_or(&words[k[0] as usize]),
+            words.get(k[2] as usize).unwrap_or(&words[k[0] as usize]),
+        ];
+        let ws = &ws[..n];
         // A nationality or group word, alone or opening a phrase, says little ("North Korean
         // statements").
         if ws[0].demonym && (n == 1 || ph.count < 3.0) {
@@ -344,56 +400,65 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         } {
             continue;
         }
-        let surface = surface_of(ph.at, n);
-        let slot = merged
-            .entry(k[..n].to_vec())
-            .or_insert((0.0, surface, 0.0, false));
-        slot.0 += ph.count;
+        // Phrases must recur to beat their words.
+        let phrase_bonus = if n > 1 {
+            (ph.count - 1.0).max(0.0) * 0.5
+        } else {
+            0.0
+        };
+        let single_penalty = if n == 1 && ph.count < 2.0 { 0.5 } else { 1.0 };
+        let score = (mean_relevance(&k[..n]) + phrase_bonus) * single_penalty;
+        if score > 0.0 {
+            scored.push((score, ph.at, n, None));
+        }
     }
-
-    let mut scored: Vec<(f64, String, bool)> = merged
-        .into_iter()
-        .map(|(k, (count, surface, entity_bonus, is_entity))| {
-            let known: Vec<f64> = k
-                .iter()
-                .filter_map(|id| relevance.get(*id as usize).copied())
-                .collect();
-            let base = if known.is_empty() {
-                0.0
-            } else {
-                known.iter().sum::<f64>() / known.len() as f64
-            };
-            // Phrases must recur to beat their words.
-            let phrase_bonus = if k.len() > 1 {
-                (count - 1.0).max(0.0) * 0.5
-            } else {
-                0.0
-            };
-            let single_penalty = if k.len() == 1 && count < 2.0 {
-                0.5
-            } else {
-                1.0
-            };
-            (
-                (base + phrase_bonus) * single_penalty + entity_bonus,
-                surface,
-                is_entity,
-            )
-        })
-        .filter(|(s, _, _)| *s > 0.0)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (i, count) in entity_counts {
+        let e = &entities[i];
+        let ek: Vec<u32> = e
+            .text
+            .split(' ')
+            .filter_map(|part| {
+                key_into(part, &mut part_key);
+                ids.get(part_key.as_str()).copied()
+            })
+            .collect();
+        let phrase_bonus = if ek.len() > 1 {
+            (count - 1.0).max(0.0) * 0.5
+        } else {
+            0.0
+        };
+        let single_penalty = if ek.len() <= 1 && count < 2.0 {
+            0.5
+        } else {
+            1.0
+        };
+        // The most mentioned entities are what the story is about.
+        let entity_bonus = 1.0 + f64::from(e.count).ln_1p() / 2.0;
+        let score = (mean_relevance(&ek) + phrase_bonus) * single_penalty + entity_bonus;
+        scored.push((score, 0, 0, Some(i)));
+    }
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.3.cmp(&b.3))
+            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
     let mut out: Vec<String> = Vec::new();
     let mut used: FxHashSet<String> = FxHashSet::default();
     // Names take at most six places, so that the story's subject terms show too.
-    let others = scored.iter().filter(|(_, _, e)| !e).count();
+    let others = scored.iter().filter(|c| c.3.is_none()).count();
     let mut names = 0;
-    for (_, surface, is_entity) in scored {
+    for (_, at, n, entity) in scored {
+        let is_entity = entity.is_some();
         if is_entity && names >= 6 && others > out.len() - names {
             continue;
         }
         // Each word characterises once: skip a term whose words a better one already used
         // ("North Korean leader" after "North Korea" and "Kim Jong Un").
+        let surface = match entity {
+            Some(i) => entities[i].text.clone(),
+            None => surface_of(at, n),
+        };
         let k = key(&surface);
         let stem = |w: &str| w.trim_end_matches("'s").trim_end_matches('s').to_string();
         let parts: Vec<String> = k.split(' ').map(stem).collect();

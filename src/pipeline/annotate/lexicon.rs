@@ -61,6 +61,41 @@ pub fn key_into(s: &str, out: &mut String) {
     );
 }
 
+thread_local! {
+    /// The buffer [`Lookup::has_key`] folds words into: one per thread, so a lookup by key
+    /// allocates nothing.
+    static KEY_BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// A set of lookup keys (see [`key`]).
+pub trait Lookup {
+    /// Holds this exact key.
+    fn has(&self, k: &str) -> bool;
+
+    /// Holds the key of `word` (folded without allocating).
+    fn has_key(&self, word: &str) -> bool {
+        KEY_BUF.with(|buf| match buf.try_borrow_mut() {
+            Ok(mut buf) => {
+                key_into(word, &mut buf);
+                self.has(&buf)
+            }
+            Err(_) => self.has(&key(word)),
+        })
+    }
+}
+
+impl Lookup for WordSet {
+    fn has(&self, k: &str) -> bool {
+        self.contains(k)
+    }
+}
+
+impl Lookup for FxHashSet<String> {
+    fn has(&self, k: &str) -> bool {
+        self.contains(k)
+    }
+}
+
 fn keyed(text: &'static str) -> FxHashSet<String> {
     lines(text).map(key).collect()
 }

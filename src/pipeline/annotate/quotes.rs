@@ -254,6 +254,13 @@ enum Mark {
 
 /// The role of the quotation mark `c` at byte `i` of `p`, if it is one.
 fn mark_at(p: &str, i: usize, c: char) -> Option<Mark> {
+    // Nearly every character is no quotation mark: settle that before looking around.
+    if !matches!(
+        c,
+        '“' | '„' | '«' | '「' | '『' | '”' | '»' | '」' | '』' | '‘' | '’' | '"'
+    ) {
+        return None;
+    }
     let before = p[..i].chars().next_back();
     let after = p[i + c.len_utf8()..].chars().next();
     let space_before = before.is_none_or(|b| b.is_whitespace() || "([{—–-/".contains(b));
