@@ -132,6 +132,119 @@ fn seed_article_golden() {
     );
 }
 
+/// The seed's annotations, written out: the people, places and quotes a reader finds in it.
+#[test]
+fn seed_article_annotations() {
+    let input = serde_json::to_vec(&seed_message()).unwrap();
+    let (lines, _) = pipe(&input);
+    let record = &lines[0];
+    assert_eq!(record["lang"], "en");
+    let entities: Vec<(String, String, u64)> = record["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["text"].as_str().unwrap().to_string(),
+                e["kind"].as_str().unwrap().to_string(),
+                e["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let kind_of = |name: &str| {
+        entities
+            .iter()
+            .find(|(t, _, _)| t == name)
+            .map(|(_, k, n)| (k.as_str(), *n))
+    };
+    for (name, kind) in [
+        ("Mike Pompeo", "person"),
+        ("Kim Jong Un", "person"),
+        ("Trump", "person"),
+        ("Moon Jae-in", "person"),
+        ("Xi Jinping", "person"),
+        ("Shinzo Abe", "person"),
+        ("Nauert", "person"),
+        ("Klinger", "person"),
+        ("North Korea", "place"),
+        ("South Korea", "place"),
+        ("Pyongyang", "place"),
+        ("Tokyo", "place"),
+        ("Singapore", "place"),
+        ("China", "place"),
+        ("Seoul", "place"),
+        ("Washington", "place"),
+    ] {
+        assert_eq!(
+            kind_of(name).map(|(k, _)| k),
+            Some(kind),
+            "{name}: {entities:?}"
+        );
+    }
+    // Short forms count for the full name ("Pompeo" for "Mike Pompeo", "Kim" for "Kim Jong Un").
+    assert!(kind_of("Mike Pompeo").unwrap().1 >= 9, "{entities:?}");
+    assert!(kind_of("Kim Jong Un").unwrap().1 >= 8, "{entities:?}");
+    for not_entity in [
+        "Pompeo",
+        "Kim",
+        "Moon",
+        "North Korean",
+        "Korean",
+        "Japanese",
+        "Chinese",
+    ] {
+        assert!(kind_of(not_entity).is_none(), "{not_entity}: {entities:?}");
+    }
+
+    let quotes: Vec<(String, Option<String>)> = record["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["text"].as_str().unwrap().to_string(),
+                q["speaker"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    let speaker = |start: &str| {
+        quotes
+            .iter()
+            .find(|(t, _)| t.starts_with(start))
+            .unwrap_or_else(|| panic!("quote {start:?} not found in {quotes:?}"))
+            .1
+            .clone()
+    };
+    assert_eq!(
+        speaker("Most importantly, both the leaders believe"),
+        Some("Mike Pompeo".into())
+    );
+    assert_eq!(
+        speaker("So this is, I think, a good outcome"),
+        Some("Mike Pompeo".into())
+    );
+    assert_eq!(
+        speaker("irreversible, decisive progress"),
+        Some("Moon Jae-in".into())
+    );
+    assert_eq!(
+        speaker("If there is a second meeting"),
+        Some("Nauert".into())
+    );
+    assert_eq!(
+        speaker("South Korea seems overly eager"),
+        Some("Klinger".into())
+    );
+    assert_eq!(
+        speaker("confirm that it has been irreversibly dismantled"),
+        Some("Kim Jong Un".into())
+    );
+    // Said by an official who declined to be named, and by nobody the text names.
+    assert_eq!(speaker("better than the last time"), None);
+    assert_eq!(speaker("long haul"), None);
+    assert_eq!(speaker("I am really pleased for this opportunity"), None);
+}
+
 #[test]
 fn one_line_per_input_line_in_order_and_exit_zero() {
     let example =

@@ -1397,6 +1397,8 @@ fn never_a_person(word: &str, initial: bool) -> bool {
         || ORG_TAILS.contains(&word)
         || PLACE_TAILS.contains(&word)
         || NOT_PERSONS.contains(&k.as_str())
+        // The plural of a title ("MPs", "Senators") is a group, not someone.
+        || word.strip_suffix('s').is_some_and(|w| TITLES.contains(&w))
     {
         return true;
     }
@@ -1468,7 +1470,18 @@ static NOT_PERSONS: WordSet = WordSet::new(&[
 ]);
 
 /// Emits the candidates of one part of a span (a name, or modifiers before a title).
+/// Longest run of capitalised words read as one name: names are short ("Department of Health
+/// and Human Services" is seven words), and the splitting below looks at every cut of a run.
+const MAX_NAME_WORDS: usize = 12;
+
 fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &mut Vec<Candidate>) {
+    // A longer run is a title-case line or a list of names: each word on its own.
+    if p.end - p.start > MAX_NAME_WORDS {
+        for i in p {
+            emit(toks, i..i + 1, false, text, headline, out);
+        }
+        return;
+    }
     let mut p = p;
     let phrase_of =
         |p: &Span| -> String { squash_spaces(&text[toks[p.start].start..toks[p.end - 1].end]) };
@@ -2636,5 +2649,98 @@ mod tests {
         assert!(has(&v, "Nauert", "person"), "{v:?}");
         assert!(has(&v, "Klinger", "person"), "{v:?}");
         assert!(!v.iter().any(|e| e.0 == "However" || e.0 == "The"), "{v:?}");
+    }
+
+    /// AP style: party tags after lawmakers, a state capital dateline-free lead.
+    #[test]
+    fn party_tags_and_us_politics() {
+        let v = ents(
+            "Sen. Mike Crapo (R-Idaho) said the Senate Banking Committee would hold hearings. Crapo added that the Federal Reserve had been consulted. Rep. Maxine Waters, D-Calif., disagreed.",
+        );
+        assert!(has(&v, "Mike Crapo", "person"), "{v:?}");
+        assert!(has(&v, "Maxine Waters", "person"), "{v:?}");
+        assert!(has(&v, "Federal Reserve", "organization"), "{v:?}");
+        assert!(has(&v, "Senate Banking Committee", "organization"), "{v:?}");
+        let crapo = v.iter().find(|e| e.0 == "Mike Crapo").map(|e| e.2);
+        assert_eq!(crapo, Some(2), "{v:?}");
+        assert!(!v.iter().any(|e| e.0.contains("R-Idaho")), "{v:?}");
+    }
+
+    /// Guardian and BBC style: appositive roles and "Mr" short forms.
+    #[test]
+    fn appositives_and_honorifics() {
+        let v = ents(
+            "The prime minister, Boris Johnson, told MPs the plan would work. Mr Johnson said Downing Street had listened. Labour's leader, Keir Starmer, called it a mess.",
+        );
+        assert!(has(&v, "Boris Johnson", "person"), "{v:?}");
+        assert!(has(&v, "Keir Starmer", "person"), "{v:?}");
+        let johnson = v.iter().find(|e| e.0 == "Boris Johnson").map(|e| e.2);
+        assert_eq!(johnson, Some(2), "{v:?}");
+        assert!(!v.iter().any(|e| e.0 == "Mr Johnson"), "{v:?}");
+        assert!(!v.iter().any(|e| e.0 == "MPs"), "{v:?}");
+        let found = recognise(
+            "The prime minister, Boris Johnson, told MPs the plan would work. Mr Johnson said Downing Street had listened.",
+        );
+        let boris = found.entities.iter().find(|e| e.text == "Boris Johnson");
+        assert!(
+            boris.is_some_and(|e| e.roles.iter().any(|r| r.contains("minister"))),
+            "{:?}",
+            found.entities
+        );
+    }
+
+    /// Reuters style: companies by their legal suffix, small towns by their context.
+    #[test]
+    fn companies_and_towns_by_context() {
+        let v = ents(
+            "Shares of Acme Robotics Inc rose after the company opened a plant in Bowen, Queensland. Flooding hit residents of Bowen on Tuesday.",
+        );
+        assert!(has(&v, "Acme Robotics Inc", "organization"), "{v:?}");
+        assert!(has(&v, "Bowen", "place"), "{v:?}");
+        assert!(has(&v, "Queensland", "place"), "{v:?}");
+        assert!(!v.iter().any(|e| e.0 == "Tuesday"), "{v:?}");
+    }
+
+    /// Nationality words are no entities, alone or in front of a name; countries are places.
+    #[test]
+    fn demonyms_are_not_entities() {
+        let v = ents(
+            "German Chancellor Angela Merkel met French officials in Berlin. The Germans and the French agreed. Germany will pay.",
+        );
+        assert!(has(&v, "Angela Merkel", "person"), "{v:?}");
+        assert!(has(&v, "Berlin", "place"), "{v:?}");
+        assert!(has(&v, "Germany", "place"), "{v:?}");
+        assert!(
+            !v.iter()
+                .any(|e| ["German", "French", "Germans"].contains(&e.0.as_str())),
+            "{v:?}"
+        );
+    }
+
+    proptest::proptest! {
+        /// Any text in any script: no panic, and every entity is text of the input (or its
+        /// display form) with a count of at least one.
+        #[test]
+        fn never_panics_and_names_come_from_the_text(text in "\\PC{0,500}") {
+            let found = recognise(&text);
+            for e in &found.entities {
+                proptest::prop_assert!(e.count >= 1);
+                proptest::prop_assert!(!e.text.is_empty());
+            }
+            let _ = found.to_record();
+            let _ = found.ranked();
+        }
+    }
+
+    /// Linear in the text: a long run of capitalised words and many short sentences finish
+    /// (timings live in the benches).
+    #[test]
+    fn hostile_shapes_finish() {
+        let caps = "Alpha Beta Gamma ".repeat(20_000);
+        let sentences = "Pompeo said. ".repeat(20_000);
+        let quotes = "\"A\" said Kim. ".repeat(10_000);
+        for t in [caps, sentences, quotes] {
+            let _ = recognise(&t);
+        }
     }
 }

@@ -184,8 +184,8 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         return entities.iter().take(MAX).map(|e| e.text.clone()).collect();
     };
     let english = lang == Some("en");
-    let mut ids: FxHashMap<String, u32> =
-        FxHashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
+    // Keyed by the article's own words: SipHash, so no crafted text can make it collide.
+    let mut ids: HashMap<String, u32> = HashMap::with_capacity(text.len() / 12);
     let mut words: Vec<Word> = Vec::with_capacity(text.len() / 12);
     // Tokens of the text in order: (word id, surface); `None` breaks a phrase.
     let mut toks: Vec<Option<(u32, &str)>> = Vec::with_capacity(text.len() / 5);
@@ -506,5 +506,43 @@ mod tests {
             vec!["北京".to_string()]
         );
         assert!(extract("", Some("en"), &[]).is_empty());
+    }
+
+    /// Entities count under their fullest name, and news words (days, "said") are no keywords.
+    #[test]
+    fn entities_under_full_names_and_no_news_words() {
+        let text = "Mike Pompeo said on Monday the talks in Pyongyang went well. Pompeo said denuclearization talks would go on. Pompeo met Kim Jong Un. Kim said denuclearization was possible.";
+        let found = super::super::entities::recognise(text);
+        let k = extract(text, Some("en"), &found.ranked());
+        assert!(k.contains(&"Mike Pompeo".to_string()), "{k:?}");
+        assert!(!k.contains(&"Pompeo".to_string()), "{k:?}");
+        assert!(k.iter().any(|x| x == "denuclearization"), "{k:?}");
+        assert!(
+            !k.iter()
+                .any(|x| x.eq_ignore_ascii_case("said") || x == "Monday"),
+            "{k:?}"
+        );
+    }
+
+    /// A German text gets German stopwords, not English ones.
+    #[test]
+    fn other_languages_use_their_stopwords() {
+        let text = "Die Regierung hat den Haushalt beschlossen. Der Haushalt sieht höhere Ausgaben für die Bahn vor. Die Bahn soll schneller werden.";
+        let k = extract(text, Some("de"), &[]);
+        assert!(k.iter().any(|x| x == "Haushalt" || x == "Bahn"), "{k:?}");
+        assert!(!k.iter().any(|x| x.eq_ignore_ascii_case("die")), "{k:?}");
+    }
+
+    proptest::proptest! {
+        /// Any text: no panic, at most ten keywords, each taken from the text.
+        #[test]
+        fn never_panics_and_keywords_come_from_the_text(text in "\\PC{0,500}") {
+            let found = super::super::entities::recognise(&text);
+            let k = extract(&text, Some("en"), &found.ranked());
+            proptest::prop_assert!(k.len() <= MAX);
+            for w in &k {
+                proptest::prop_assert!(!w.is_empty());
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! speaker; anonymous sources ("an official", "witnesses") give none. A short quoted term of one to
 //! three words that nobody is said to say is a scare quote, not a quotation.
 
-use super::entities::{Found, Kind};
+use super::entities::{Found, Kind, Mention};
 use super::lexicon::WordSet;
 use crate::record::Quote;
 
@@ -380,23 +380,49 @@ struct Ctx<'a> {
     quoted: Vec<(usize, usize)>,
 }
 
+/// How many mentions back an antecedent is looked for: a pronoun or role refers to someone
+/// named in the last paragraphs, and the bound keeps attribution linear in the text.
+const LOOK_BACK_MENTIONS: usize = 200;
+
 impl Ctx<'_> {
+    /// Mentions that lie within [from, to) (mentions are sorted by start).
+    fn mentions_within(&self, from: usize, to: usize) -> impl DoubleEndedIterator<Item = &Mention> {
+        let m = &self.found.mentions;
+        let a = m.partition_point(|x| x.start < from);
+        let b = m.partition_point(|x| x.start < to).max(a);
+        m[a..b].iter().filter(move |x| x.end <= to)
+    }
+
+    /// The mention that starts at `at`.
+    fn mention_at(&self, at: usize) -> Option<&Mention> {
+        let m = &self.found.mentions;
+        m.get(m.partition_point(|x| x.start < at))
+            .filter(|x| x.start == at)
+    }
+
+    /// Mentions that end by `at`, nearest first, at most [`LOOK_BACK_MENTIONS`] of them.
+    fn mentions_before(&self, at: usize) -> impl Iterator<Item = &Mention> {
+        let m = &self.found.mentions;
+        let b = m.partition_point(|x| x.start < at);
+        m[b.saturating_sub(LOOK_BACK_MENTIONS)..b]
+            .iter()
+            .rev()
+            .filter(move |x| x.end <= at)
+    }
+
     /// The entity mentioned within [from, to), nearest to `near` (the verb, at one end of the
     /// range): a person standing in apposition beats an organisation nearer the verb
     /// ("Mohammed Abdiker, emergencies director of the IOM, said"; "said Green Party politician
     /// Harald Ebner").
     fn mention_in(&self, from: usize, to: usize, near: usize) -> Option<usize> {
-        let in_range: Vec<&super::entities::Mention> = self
-            .found
-            .mentions
-            .iter()
-            .filter(|m| m.start >= from && m.end <= to && !self.is_quoted(m.start))
+        let in_range: Vec<&Mention> = self
+            .mentions_within(from, to)
+            .filter(|m| !self.is_quoted(m.start))
             .filter(|m| {
                 self.found.entities[m.entity].kind != Kind::Place || self.speaks_as_place(m.entity)
             })
             .collect();
-        let is_person =
-            |m: &&super::entities::Mention| self.found.entities[m.entity].kind == Kind::Person;
+        let is_person = |m: &&Mention| self.found.entities[m.entity].kind == Kind::Person;
         let nearest = *in_range
             .iter()
             .min_by_key(|m| m.start.abs_diff(near).min(m.end.abs_diff(near)))?;
@@ -429,11 +455,7 @@ impl Ctx<'_> {
     /// The person (or speaking entity) last mentioned before `at`.
     /// (A name that only qualifies a noun, "the Trump administration", refers to no one there.)
     fn last_person_before(&self, at: usize) -> Option<usize> {
-        self.found
-            .mentions
-            .iter()
-            .rev()
-            .filter(|m| m.end <= at)
+        self.mentions_before(at)
             .filter(|m| {
                 let next = words(&self.text[m.end..floor(self.text, m.end + 24)]);
                 !(self.text[m.end..].starts_with(' ')
@@ -446,11 +468,8 @@ impl Ctx<'_> {
     /// The person last named as the subject of a sentence in [from, to): within the first
     /// three words, before any verb ("Al Jazeera's Natacha Butler, reporting from Paris, said").
     fn subject_person_between(&self, from: usize, to: usize) -> Option<usize> {
-        self.found
-            .mentions
-            .iter()
+        self.mentions_within(from, to)
             .rev()
-            .filter(|m| m.start >= from && m.end <= to)
             .filter(|m| self.found.entities[m.entity].kind == Kind::Person)
             .find(|m| {
                 let lead = word_spans(&self.text[self.sentence_start(m.start)..m.start]);
@@ -460,7 +479,9 @@ impl Ctx<'_> {
     }
 
     fn is_quoted(&self, at: usize) -> bool {
-        self.quoted.iter().any(|(s, e)| *s <= at && at < *e)
+        // Quotations are sorted and do not overlap: only the last one starting by `at` can hold it.
+        let i = self.quoted.partition_point(|(s, _)| *s <= at);
+        i > 0 && at < self.quoted[i - 1].1
     }
 
     /// The subject of a reporting verb in the words [from, to) next to it: the end of the range
@@ -486,11 +507,8 @@ impl Ctx<'_> {
         // A name right before the verb ("the girl's mother Eleri said").
         if verb_after
             && let Some((at, _)) = spans.last()
-            && let Some(m) = self
-                .found
-                .mentions
-                .iter()
-                .find(|m| m.end == from + at + spans.last().map_or(0, |(_, x)| x.len()))
+            && let end = from + at + spans.last().map_or(0, |(_, x)| x.len())
+            && let Some(m) = self.mentions_before(end).find(|m| m.end == end)
             && self.found.entities[m.entity].kind == Kind::Person
         {
             return Some(Subject::Entity(m.entity));
@@ -537,7 +555,7 @@ impl Ctx<'_> {
             if ANONYMOUS.contains(&lower.as_str()) {
                 return Some(Subject::Anonymous);
             }
-            if let Some(m) = self.found.mentions.iter().find(|m| m.start == at)
+            if let Some(m) = self.mention_at(at)
                 && (self.found.entities[m.entity].kind != Kind::Place
                     || self.speaks_as_place(m.entity))
             {
@@ -575,11 +593,7 @@ impl Ctx<'_> {
                 && (!strict || rw.contains(&"former") == has("former"))
         };
         let find = |strict: bool| {
-            self.found
-                .mentions
-                .iter()
-                .rev()
-                .filter(|m| m.end <= at)
+            self.mentions_before(at)
                 .find(|m| {
                     let e = &self.found.entities[m.entity];
                     e.kind == Kind::Person && e.roles.iter().any(|r| fits(r, strict))
@@ -810,7 +824,19 @@ pub fn extract(text: &str, found: &Found) -> Vec<Quote> {
     let ctx = Ctx {
         text,
         found,
-        quoted: spans.iter().map(|q| (q.start, q.end)).collect(),
+        quoted: {
+            // Sorted and merged where they nest or touch, so one binary search answers.
+            let mut q: Vec<(usize, usize)> = spans.iter().map(|q| (q.start, q.end)).collect();
+            q.sort_unstable();
+            let mut merged: Vec<(usize, usize)> = Vec::with_capacity(q.len());
+            for (s, e) in q {
+                match merged.last_mut() {
+                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                    _ => merged.push((s, e)),
+                }
+            }
+            merged
+        },
     };
     let mut out: Vec<Quote> = Vec::new();
     let mut prev: Option<(usize, Option<String>, bool)> = None; // (paragraph, speaker, open_ended)
@@ -938,6 +964,45 @@ mod tests {
             let found = recognise(&text);
             let _ = extract(&text, &found);
         }
+    }
+
+    /// Reuters and AP style: "according to", a role for the speaker, a participle clause.
+    #[test]
+    fn according_to_roles_and_participles() {
+        let v = q(
+            "Prime Minister Justin Trudeau spoke in Ottawa. The government will \"do whatever it takes to protect jobs,\" according to Trudeau.",
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].1.as_deref(), Some("Justin Trudeau"));
+        let v = q(
+            "President Emmanuel Macron met the unions on Monday. \"We will not give up on this reform,\" the president said.",
+        );
+        assert_eq!(v[0].1.as_deref(), Some("Emmanuel Macron"), "{v:?}");
+        let v = q(
+            "Senator Elizabeth Warren attacked the bill on Tuesday, calling it \"a giveaway to the biggest banks in the country\".",
+        );
+        assert_eq!(v[0].1.as_deref(), Some("Elizabeth Warren"), "{v:?}");
+    }
+
+    /// Guardian style: curly quotes, a quote reopened after its first sentence, and a quote
+    /// that names someone inside it (who does not speak it).
+    #[test]
+    fn curly_reopened_and_names_inside() {
+        let v = q(
+            "Angela Rayner, the deputy leader, said: “This is a scandal. “Ministers must answer for it.”\n\n“Boris Johnson has questions to answer,” said Keir Starmer.",
+        );
+        assert_eq!(v.len(), 3, "{v:?}");
+        assert_eq!(v[0].1.as_deref(), Some("Angela Rayner"), "{v:?}");
+        assert_eq!(v[1].1.as_deref(), Some("Angela Rayner"), "{v:?}");
+        assert_eq!(v[2].1.as_deref(), Some("Keir Starmer"), "{v:?}");
+    }
+
+    /// Linear in the text: thousands of quotes finish (timings live in the benches).
+    #[test]
+    fn many_quotes_finish() {
+        let text = "\"It is fine,\" said Kim. ".repeat(20_000);
+        let found = recognise(&text);
+        assert_eq!(extract(&text, &found).len(), 20_000);
     }
 
     #[test]
