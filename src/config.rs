@@ -159,6 +159,22 @@ pub struct DedupConfig {
     #[serde(with = "humantime_serde")]
     pub window: Duration,
     pub max_entries: usize,
+    /// What to do with a near-duplicate of an earlier article.
+    pub near_duplicates: NearPolicy,
+    /// Estimated Jaccard similarity (word 5-gram shingles) from which a copy is "near".
+    pub near_threshold: f64,
+}
+
+/// `dedup.near_duplicates`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NearPolicy {
+    /// Publish the record, marked `duplicate: {kind: "near", ...}`.
+    Annotate,
+    /// Do not publish it (ack it, count it, log it).
+    Drop,
+    /// No near-duplicate detection.
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -578,6 +594,15 @@ impl Config {
         }
         if self.dedup.max_entries == 0 {
             bad("dedup.max_entries", "must be at least 1".into());
+        }
+        if !(self.dedup.near_threshold > 0.0 && self.dedup.near_threshold <= 1.0) {
+            bad(
+                "dedup.near_threshold",
+                format!(
+                    "{} is not a similarity in (0, 1]",
+                    self.dedup.near_threshold
+                ),
+            );
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             bad(

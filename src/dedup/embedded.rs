@@ -9,7 +9,8 @@
 //! It forgets everything when the process exits; after a crash, redelivered articles are caught
 //! by the output stream's `Nats-Msg-Id` window instead.
 
-use super::{Claim, ClaimToken, DedupError, DedupStore, HashKey};
+use super::{Claim, ClaimToken, DedupError, DedupStore, HashKey, NearMatch};
+use crate::pipeline::minhash::{Compact, Signature};
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
@@ -41,6 +42,8 @@ impl Hasher for PrefixHasher {
 }
 
 type KeyMap<V> = HashMap<u128, V, BuildHasherDefault<PrefixHasher>>;
+/// Band keys are xxh3 hashes: uniform already, like the content-hash keys.
+type BandMap = HashMap<u64, u32, BuildHasherDefault<PrefixHasher>>;
 
 struct Generation {
     /// Start time in seconds since the epoch.
@@ -48,6 +51,10 @@ struct Generation {
     /// Key to `offset << 16 | len` of the id in `arena`.
     map: KeyMap<u64>,
     arena: String,
+    /// Near-duplicate index: band key to the first original with it, in `near`.
+    bands: BandMap,
+    /// Originals' compact signatures with their ids (packed as in `map`).
+    near: Vec<(Compact, u64)>,
 }
 
 impl Generation {
@@ -56,17 +63,18 @@ impl Generation {
             started,
             map: KeyMap::default(),
             arena: String::new(),
+            bands: BandMap::default(),
+            near: Vec::new(),
         }
     }
 
-    fn get(&self, key: u128) -> Option<&str> {
-        let packed = *self.map.get(&key)?;
+    fn id_at(&self, packed: u64) -> Option<&str> {
         let off = (packed >> 16) as usize;
         let len = (packed & 0xffff) as usize;
         self.arena.get(off..off + len)
     }
 
-    fn insert(&mut self, key: u128, id: &str) {
+    fn push_id(&mut self, id: &str) -> u64 {
         // Ids are capped at 1 KiB by input validation; cap again so packing can never overflow.
         let mut end = id.len().min(0xffff);
         while !id.is_char_boundary(end) {
@@ -74,12 +82,33 @@ impl Generation {
         }
         let packed = ((self.arena.len() as u64) << 16) | end as u64;
         self.arena.push_str(&id[..end]);
+        packed
+    }
+
+    fn insert_near(&mut self, sig: &Signature, id: &str) {
+        let packed = self.push_id(id);
+        let at = self.near.len() as u32;
+        self.near.push((sig.compact(), packed));
+        for band in sig.bands() {
+            self.bands.entry(band).or_insert(at);
+        }
+    }
+
+    fn get(&self, key: u128) -> Option<&str> {
+        self.id_at(*self.map.get(&key)?)
+    }
+
+    fn insert(&mut self, key: u128, id: &str) {
+        let packed = self.push_id(id);
         self.map.insert(key, packed);
     }
 
     fn bytes(&self) -> usize {
         // hashbrown: one control byte plus the (key, value) slot per bucket.
-        self.map.capacity() * (16 + 8 + 1) + self.arena.capacity()
+        self.map.capacity() * (16 + 8 + 1)
+            + self.arena.capacity()
+            + self.bands.capacity() * (8 + 4 + 1)
+            + self.near.capacity() * std::mem::size_of::<(Compact, u64)>()
     }
 }
 
@@ -203,6 +232,48 @@ impl EmbeddedStore {
         }
     }
 
+    /// The most similar original remembered within the window, if at least `threshold`.
+    pub fn near_sync(&self, sig: &Signature, threshold: f64, now: Duration) -> Option<NearMatch> {
+        let mut g = self.lock();
+        g.expire(now.as_secs());
+        let compact = sig.compact();
+        let bands = sig.bands();
+        let mut best: Option<(f64, &str)> = None;
+        let mut seen: Vec<(usize, u32)> = Vec::new();
+        for (gi, gen_) in g.generations.iter().enumerate().rev() {
+            for band in &bands {
+                let Some(&at) = gen_.bands.get(band) else {
+                    continue;
+                };
+                if seen.contains(&(gi, at)) {
+                    continue;
+                }
+                seen.push((gi, at));
+                let Some((other, packed)) = gen_.near.get(at as usize) else {
+                    continue;
+                };
+                let sim = compact.similarity(other);
+                if sim >= threshold && best.is_none_or(|(b, _)| sim > b) {
+                    best = gen_.id_at(*packed).map(|id| (sim, id));
+                }
+            }
+        }
+        best.map(|(similarity, of)| NearMatch {
+            of: of.to_string(),
+            similarity,
+        })
+    }
+
+    /// Remembers an original for later near copies.
+    pub fn remember_near_sync(&self, sig: &Signature, id: &str, now: Duration) {
+        let mut g = self.lock();
+        let now = now.as_secs();
+        g.rotate_if_due(now);
+        if let Some(gen_) = g.generations.back_mut() {
+            gen_.insert_near(sig, id);
+        }
+    }
+
     pub fn stats(&self) -> EmbeddedStats {
         let g = self.lock();
         EmbeddedStats {
@@ -233,14 +304,22 @@ impl Inner {
         }
     }
 
-    fn insert(&mut self, key: u128, id: &str, now: u64) {
+    fn rotate_if_due(&mut self, now: u64) {
         let rotate = match self.generations.back() {
             None => true,
-            Some(g) => now >= g.started + self.span || g.map.len() >= self.per_generation,
+            Some(g) => {
+                now >= g.started + self.span
+                    || g.map.len() >= self.per_generation
+                    || g.near.len() >= self.per_generation
+            }
         };
         if rotate {
             self.generations.push_back(Generation::new(now));
         }
+    }
+
+    fn insert(&mut self, key: u128, id: &str, now: u64) {
+        self.rotate_if_due(now);
         if let Some(g) = self.generations.back_mut() {
             let before = g.map.len();
             g.insert(key, id);
@@ -267,6 +346,25 @@ impl DedupStore for EmbeddedStore {
 
     async fn release(&self, token: ClaimToken) -> Result<(), DedupError> {
         self.release_sync(&token);
+        Ok(())
+    }
+
+    async fn near(
+        &self,
+        sig: &Signature,
+        threshold: f64,
+        now: Duration,
+    ) -> Result<Option<NearMatch>, DedupError> {
+        Ok(self.near_sync(sig, threshold, now))
+    }
+
+    async fn remember_near(
+        &self,
+        sig: &Signature,
+        id: &str,
+        now: Duration,
+    ) -> Result<(), DedupError> {
+        self.remember_near_sync(sig, id, now);
         Ok(())
     }
 }
@@ -385,5 +483,30 @@ mod tests {
                 of: "ид-文章-🙂".into()
             }
         );
+    }
+
+    fn sig(words: &[&str]) -> Signature {
+        crate::pipeline::minhash::signature(&words.join(" ")).unwrap()
+    }
+
+    #[test]
+    fn near_copies_find_their_original_within_the_window() {
+        let base: Vec<String> = (0..300).map(|i| format!("w{i}")).collect();
+        let base: Vec<&str> = base.iter().map(String::as_str).collect();
+        let mut edited = base.clone();
+        edited[150] = "changed";
+        let other: Vec<String> = (0..300).map(|i| format!("z{i}")).collect();
+        let other: Vec<&str> = other.iter().map(String::as_str).collect();
+        let s = EmbeddedStore::new(Duration::from_secs(3600), 1000);
+        assert_eq!(s.near_sync(&sig(&base), 0.6, t(0)), None);
+        s.remember_near_sync(&sig(&base), "a", t(0));
+        let m = s.near_sync(&sig(&edited), 0.6, t(10)).expect("near copy");
+        assert_eq!(m.of, "a");
+        assert!(m.similarity > 0.8, "{}", m.similarity);
+        assert_eq!(s.near_sync(&sig(&other), 0.6, t(10)), None);
+        // A threshold above the similarity finds nothing.
+        assert_eq!(s.near_sync(&sig(&edited), 0.999, t(10)), None);
+        // Past the window the original is forgotten.
+        assert_eq!(s.near_sync(&sig(&edited), 0.6, t(3600 + 600)), None);
     }
 }

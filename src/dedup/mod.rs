@@ -8,6 +8,7 @@
 
 pub mod embedded;
 
+use crate::pipeline::minhash::Signature;
 use std::future::Future;
 use std::time::Duration;
 
@@ -44,6 +45,14 @@ pub enum Claim {
     InFlight,
 }
 
+/// An earlier article this one nearly repeats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearMatch {
+    pub of: String,
+    /// Estimated Jaccard similarity of the two bodies' shingle sets.
+    pub similarity: f64,
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("dedup store unavailable: {0}")]
 pub struct DedupError(pub String);
@@ -63,4 +72,22 @@ pub trait DedupStore: Send + Sync + 'static {
         now: Duration,
     ) -> impl Future<Output = Result<(), DedupError>> + Send;
     fn release(&self, token: ClaimToken) -> impl Future<Output = Result<(), DedupError>> + Send;
+
+    /// The most similar earlier original within the window whose estimated similarity is at
+    /// least `threshold`.
+    fn near(
+        &self,
+        sig: &Signature,
+        threshold: f64,
+        now: Duration,
+    ) -> impl Future<Output = Result<Option<NearMatch>, DedupError>> + Send;
+
+    /// Remembers a published original for later near copies (called after its commit; a crash
+    /// in between only costs the flag on its later near copies, never an article).
+    fn remember_near(
+        &self,
+        sig: &Signature,
+        id: &str,
+        now: Duration,
+    ) -> impl Future<Output = Result<(), DedupError>> + Send;
 }

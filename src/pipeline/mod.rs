@@ -9,6 +9,7 @@ pub mod clean;
 pub mod dates;
 pub mod fingerprint;
 pub mod html;
+pub mod minhash;
 pub mod normalize;
 pub mod segment;
 pub mod stats;
@@ -53,6 +54,8 @@ pub struct Processed {
     pub hash: [u8; 32],
     /// SimHash of the same (the record's `fingerprint`).
     pub fingerprint: u64,
+    /// MinHash of the same, for near-duplicate detection (`None` for an empty hash form).
+    pub signature: Option<minhash::Signature>,
 }
 
 /// An article after the stateless first phase: parsed, extracted and drafted.
@@ -237,6 +240,7 @@ impl Pipeline {
         let hash = *blake3::hash(hash_form.as_bytes()).as_bytes();
         let content_hash = normalize::format_hash(&blake3::Hash::from(hash));
         let fingerprint = fingerprint::simhash(&hash_form);
+        let signature = minhash::signature(&hash_form);
 
         let canonical_url = p.url.as_deref().and_then(urls::canonical_url);
         let id = match p.id {
@@ -291,6 +295,7 @@ impl Pipeline {
             record,
             hash,
             fingerprint,
+            signature,
         })
     }
 }

@@ -5,6 +5,7 @@
 //! are taken one line after another in input order, so the first copy is always the original.
 
 use crate::config::Config;
+use crate::config::NearPolicy;
 use crate::dedup::{Claim, EmbeddedStore, HashKey};
 use crate::pipeline::clean::learned::{Recall, SourceMemory};
 use crate::pipeline::{Pipeline, PipelineOptions, Prepared, Processed};
@@ -25,6 +26,7 @@ pub struct PipeSummary {
     pub lines: u64,
     pub new: u64,
     pub exact_duplicates: u64,
+    pub near_duplicates: u64,
     pub rejected: u64,
 }
 
@@ -32,8 +34,8 @@ impl std::fmt::Display for PipeSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "lines={} new={} exact_duplicates={} rejected={}",
-            self.lines, self.new, self.exact_duplicates, self.rejected
+            "lines={} new={} exact_duplicates={} near_duplicates={} rejected={}",
+            self.lines, self.new, self.exact_duplicates, self.near_duplicates, self.rejected
         )
     }
 }
@@ -97,6 +99,7 @@ pub fn run_pipe(
     let limit = opts.max_message_bytes;
     let pipeline = Pipeline::new(opts);
     let store = EmbeddedStore::new(config.dedup.window, config.dedup.max_entries);
+    let (near_policy, near_threshold) = (config.dedup.near_duplicates, config.dedup.near_threshold);
     let memory = SourceMemory::default();
     let threads = config.pipeline_threads();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -155,7 +158,28 @@ pub fn run_pipe(
                     match store.claim_sync(HashKey::from_hash(&p.hash), &p.record.id, now) {
                         Claim::New(token) => {
                             store.commit_sync(&token, now);
-                            summary.new += 1;
+                            // (`pipe` writes one line per input line, so a near copy is
+                            // written marked whatever the worker's policy.)
+                            let near = p
+                                .signature
+                                .as_ref()
+                                .filter(|_| near_policy != NearPolicy::Off)
+                                .map(|sig| (sig, store.near_sync(sig, near_threshold, now)));
+                            match near {
+                                Some((_, Some(m))) => {
+                                    summary.near_duplicates += 1;
+                                    p.record.duplicate = Some(Duplicate {
+                                        kind: DuplicateKind::Near,
+                                        of: m.of,
+                                        similarity: (m.similarity * 1000.0).round() / 1000.0,
+                                    });
+                                }
+                                Some((sig, None)) => {
+                                    store.remember_near_sync(sig, &p.record.id, now);
+                                    summary.new += 1;
+                                }
+                                None => summary.new += 1,
+                            }
                         }
                         Claim::Duplicate { of } => {
                             summary.exact_duplicates += 1;
@@ -253,9 +277,36 @@ mod tests {
                 lines: 5,
                 new: 2,
                 exact_duplicates: 1,
+                near_duplicates: 0,
                 rejected: 2
             }
         );
+    }
+
+    /// A lightly edited copy is marked near and points at the first; another story is not.
+    #[test]
+    fn near_copies_are_marked_with_their_original() {
+        let story: Vec<String> = (0..60)
+            .map(|i| format!("Sentence {i} of the harbour story tells what council member {i} said about the ferry."))
+            .collect();
+        let mut edited = story.clone();
+        edited[30] = "A sentence the second outlet wrote in its own words about the vote.".into();
+        edited.truncate(55);
+        let other: Vec<String> = (0..60)
+            .map(|i| format!("Line {i} reports a football match where team {i} scored late goals."))
+            .collect();
+        let line = |id: &str, paras: &[String]| {
+            serde_json::json!({"id": id, "text": paras.join("\n\n")}).to_string()
+        };
+        let input = [line("a", &story), line("b", &edited), line("c", &other)].join("\n");
+        let (lines, s) = pipe(&input);
+        assert!(lines[0].get("duplicate").is_none());
+        assert_eq!(lines[1]["duplicate"]["kind"], "near");
+        assert_eq!(lines[1]["duplicate"]["of"], "a");
+        let sim = lines[1]["duplicate"]["similarity"].as_f64().unwrap();
+        assert!((0.6..1.0).contains(&sim), "{sim}");
+        assert!(lines[2].get("duplicate").is_none());
+        assert_eq!((s.new, s.near_duplicates), (2, 1));
     }
 
     #[test]

@@ -5,10 +5,11 @@
 use super::dead_letter::{self, Origin};
 use super::pool::CpuPool;
 use super::stats::WorkerStats;
+use crate::config::NearPolicy;
 use crate::dedup::{Claim, DedupStore, HashKey};
 use crate::pipeline::clean::learned::SourceMemory;
 use crate::pipeline::{Pipeline, Processed};
-use crate::record::{DuplicateNotice, RejectReason, Rejection};
+use crate::record::{Duplicate, DuplicateKind, DuplicateNotice, RejectReason, Rejection};
 use crate::transport::subject::SubjectTemplate;
 use async_nats::header::{HeaderMap, NATS_MESSAGE_ID};
 use async_nats::jetstream::{
@@ -18,7 +19,7 @@ use async_nats::{Client, Subject};
 use bytes::Bytes;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tracing::{Instrument, debug, info_span, warn};
+use tracing::{Instrument, debug, info, info_span, warn};
 
 /// How a message arrived, and so how it is acknowledged.
 #[derive(Debug, Clone)]
@@ -92,7 +93,9 @@ impl Incoming {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// A new record was published (the stream may report it already held it: `duplicate_msg_id`).
-    Published { duplicate_msg_id: bool },
+    Published { duplicate_msg_id: bool, near: bool },
+    /// A near duplicate under `near_duplicates = "drop"`: acked, not published.
+    NearDuplicateDropped,
     /// An exact duplicate of an earlier article: not published.
     ExactDuplicate,
     /// A redelivery of an article this worker already published: acked, nothing republished.
@@ -132,6 +135,8 @@ pub struct Handler<S> {
     pub stats: Arc<WorkerStats>,
     /// Sent as `Enricher-Worker` with each record, for tracing a record to its replica.
     pub worker_id: String,
+    /// Near-duplicate policy and similarity threshold.
+    pub near: (NearPolicy, f64),
 }
 
 /// A failure that a retry may cure.
@@ -216,6 +221,14 @@ impl<S: DedupStore> Handler<S> {
         }
     }
 
+    /// Lets the next copy claim the hash (a failed release only delays it until the claim is
+    /// stale).
+    async fn release_claim(&self, token: crate::dedup::ClaimToken) {
+        if let Err(e) = self.store.release(token).await {
+            warn!(error = %e, "could not release the dedup claim");
+        }
+    }
+
     /// Claim, publish, commit, ack.
     async fn deliver(
         &self,
@@ -249,6 +262,44 @@ impl<S: DedupStore> Handler<S> {
             }
         };
 
+        // Near copies: asked only for a new content hash, under the claim, so two near copies
+        // racing on replicas are decided as one worker would (the earlier committed original).
+        let (policy, threshold) = self.near;
+        let sig = p.signature.as_ref().filter(|_| policy != NearPolicy::Off);
+        let near = match sig {
+            Some(sig) => match self.store.near(sig, threshold, epoch_now()).await {
+                Ok(m) => m,
+                Err(e) => {
+                    self.release_claim(token).await;
+                    return Err(Transient(e.to_string()));
+                }
+            },
+            None => None,
+        };
+        let mut bytes = bytes;
+        if let Some(m) = &near {
+            info!(of = %m.of, similarity = m.similarity, "near duplicate");
+            if policy == NearPolicy::Drop {
+                // Its exact copies must not count as copies of an unpublished article.
+                self.release_claim(token).await;
+                self.ack(msg).await;
+                return Ok(Outcome::NearDuplicateDropped);
+            }
+            let mut record = p.record.clone();
+            record.duplicate = Some(Duplicate {
+                kind: DuplicateKind::Near,
+                of: m.of.clone(),
+                similarity: (m.similarity * 1000.0).round() / 1000.0,
+            });
+            bytes = match serde_json::to_vec(&record) {
+                Ok(b) => b,
+                Err(e) => {
+                    self.release_claim(token).await;
+                    return Err(Transient(format!("could not serialise the record: {e}")));
+                }
+            };
+        }
+
         let subject = self
             .outputs
             .subject
@@ -277,15 +328,21 @@ impl<S: DedupStore> Handler<S> {
                     // Nats-Msg-Id window still stops a second copy from being stored.
                     warn!(error = %e, "could not record the published hash");
                 }
+                // Only originals are remembered, so `of` always names a published original.
+                if near.is_none()
+                    && let Some(sig) = sig
+                    && let Err(e) = self.store.remember_near(sig, id, epoch_now()).await
+                {
+                    warn!(error = %e, "could not remember the article for near copies");
+                }
                 self.ack(msg).await;
                 Ok(Outcome::Published {
                     duplicate_msg_id: ack.duplicate,
+                    near: near.is_some(),
                 })
             }
             Err((kind, why)) => {
-                if let Err(e) = self.store.release(token).await {
-                    warn!(error = %e, "could not release the dedup claim");
-                }
+                self.release_claim(token).await;
                 if kind == PublishErrorKind::MaxPayloadExceeded {
                     let r = Rejection::new(
                         RejectReason::TooLarge,

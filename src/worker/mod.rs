@@ -125,6 +125,7 @@ pub async fn run_with_store<S: DedupStore>(
         ack_timeout: config.nats.request_timeout,
         stats: state.stats.clone(),
         worker_id: worker_id(),
+        near: (config.dedup.near_duplicates, config.dedup.near_threshold),
     });
 
     let mut tasks = JoinSet::new();

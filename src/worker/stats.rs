@@ -12,6 +12,8 @@ pub struct WorkerStats {
     pub published: AtomicU64,
     pub published_duplicate_msg_id: AtomicU64,
     pub exact_duplicates: AtomicU64,
+    /// Published marked near (policy annotate) or dropped (policy drop).
+    pub near_duplicates: AtomicU64,
     pub already_published: AtomicU64,
     pub dead_lettered: AtomicU64,
     pub retried: AtomicU64,
@@ -28,13 +30,20 @@ impl WorkerStats {
             add(&self.redelivered);
         }
         match outcome {
-            Outcome::Published { duplicate_msg_id } => {
+            Outcome::Published {
+                duplicate_msg_id,
+                near,
+            } => {
                 add(&self.published);
+                if *near {
+                    add(&self.near_duplicates);
+                }
                 if *duplicate_msg_id {
                     add(&self.published_duplicate_msg_id);
                 }
             }
             Outcome::ExactDuplicate => add(&self.exact_duplicates),
+            Outcome::NearDuplicateDropped => add(&self.near_duplicates),
             Outcome::AlreadyPublished => add(&self.already_published),
             Outcome::DeadLettered(reason) => {
                 add(&self.dead_lettered);
@@ -53,10 +62,11 @@ impl WorkerStats {
     /// One line for the logs.
     pub fn summary(&self) -> String {
         format!(
-            "received={} published={} exact_duplicates={} dead_lettered={} retried={} redelivered={}",
+            "received={} published={} exact_duplicates={} near_duplicates={} dead_lettered={} retried={} redelivered={}",
             Self::get(&self.received),
             Self::get(&self.published),
             Self::get(&self.exact_duplicates),
+            Self::get(&self.near_duplicates),
             Self::get(&self.dead_lettered),
             Self::get(&self.retried),
             Self::get(&self.redelivered),
