@@ -91,6 +91,69 @@ async fn exact_duplicates_are_not_republished_and_notices_go_out() {
     worker.stop().await.unwrap();
 }
 
+/// A story and a lightly edited copy of it (one paragraph rewritten, the last one dropped).
+fn story_and_near_copy() -> (serde_json::Value, serde_json::Value) {
+    let paras: Vec<String> = (0..40)
+        .map(|i| format!("Paragraph {i} of the harbour story reports what council member {i} said about the ferry terminal."))
+        .collect();
+    let mut edited = paras.clone();
+    edited[20] = "The second outlet rewrote this paragraph about the vote in its own words.".into();
+    edited.pop();
+    (
+        serde_json::json!({"id": "story", "text": paras.join("\n\n")}),
+        serde_json::json!({"id": "edited", "text": edited.join("\n\n")}),
+    )
+}
+
+#[tokio::test]
+async fn near_copies_are_published_marked_or_dropped_by_policy() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let (story, edited) = story_and_near_copy();
+
+    // annotate (the default): published, marked with its original and the similarity.
+    let mut worker = spawn_worker(test_config(&server.url(), &[]));
+    worker.ready().await;
+    publish_articles(&js, std::slice::from_ref(&story)).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 1, WAIT).await, 1);
+    publish_articles(&js, std::slice::from_ref(&edited)).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+    let out = read_stream(&js, "ENRICHED").await;
+    let near = out[1].json();
+    assert_eq!(near["id"], "edited");
+    assert_eq!(near["duplicate"]["kind"], "near");
+    assert_eq!(near["duplicate"]["of"], "story");
+    let sim = near["duplicate"]["similarity"].as_f64().unwrap();
+    assert!((0.6..1.0).contains(&sim), "{sim}");
+    assert!(out[0].json().get("duplicate").is_none());
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    worker.stop().await.unwrap();
+
+    // drop: acked and not published (a fresh worker: the embedded store starts empty).
+    let mut worker = spawn_worker(test_config(
+        &server.url(),
+        &[("ENRICHER__DEDUP__NEAR_DUPLICATES", "drop")],
+    ));
+    worker.ready().await;
+    let mut story2 = story.clone();
+    story2["id"] = "story-2".into();
+    story2["text"] = format!("{} Updated.", story["text"].as_str().unwrap()).into();
+    let mut edited2 = edited.clone();
+    edited2["id"] = "edited-2".into();
+    edited2["text"] = format!("{} Updated.", edited["text"].as_str().unwrap()).into();
+    publish_articles(&js, std::slice::from_ref(&story2)).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 3, WAIT).await, 3);
+    publish_articles(&js, std::slice::from_ref(&edited2)).await;
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    let ids: Vec<String> = read_stream(&js, "ENRICHED")
+        .await
+        .iter()
+        .map(|m| m.json()["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, vec!["story", "edited", "story-2"]);
+    worker.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn every_rejection_reason_is_dead_lettered_with_the_original_bytes() {
     let server = NatsServer::start();
