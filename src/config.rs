@@ -151,6 +151,20 @@ pub struct PipelineConfig {
 #[serde(rename_all = "lowercase")]
 pub enum DedupStoreKind {
     Embedded,
+    Kv,
+}
+
+/// `dedup.kv`: the fleet-shared store in JetStream KV.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KvConfig {
+    /// Bucket of content hashes.
+    pub bucket: String,
+    /// Bucket of near-duplicate band keys.
+    pub bands_bucket: String,
+    /// Replicas of the buckets (3 on a 3-node JetStream cluster).
+    pub replicas: usize,
+    /// Done keys cached in this process, so hot duplicates cost no round trip.
+    pub cache_entries: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -163,6 +177,7 @@ pub struct DedupConfig {
     pub near_duplicates: NearPolicy,
     /// Estimated Jaccard similarity (word 5-gram shingles) from which a copy is "near".
     pub near_threshold: f64,
+    pub kv: KvConfig,
 }
 
 /// `dedup.near_duplicates`.
@@ -594,6 +609,27 @@ impl Config {
         }
         if self.dedup.max_entries == 0 {
             bad("dedup.max_entries", "must be at least 1".into());
+        }
+        if self.dedup.kv.replicas == 0 || self.dedup.kv.replicas > 5 {
+            bad(
+                "dedup.kv.replicas",
+                format!("{} is not a replica count (1 to 5)", self.dedup.kv.replicas),
+            );
+        }
+        for (path, name) in [
+            ("dedup.kv.bucket", &self.dedup.kv.bucket),
+            ("dedup.kv.bands_bucket", &self.dedup.kv.bands_bucket),
+        ] {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                bad(
+                    path,
+                    format!("`{name}` is not a KV bucket name (letters, digits, _ and -)"),
+                );
+            }
         }
         if !(self.dedup.near_threshold > 0.0 && self.dedup.near_threshold <= 1.0) {
             bad(

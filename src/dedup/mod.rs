@@ -7,12 +7,14 @@
 //! "duplicate" of an article that was never published: see each store for how it recovers.
 
 pub mod embedded;
+pub mod kv;
 
 use crate::pipeline::minhash::Signature;
 use std::future::Future;
 use std::time::Duration;
 
 pub use embedded::EmbeddedStore;
+pub use kv::{KvSettings, KvStore};
 
 /// A content hash as the stores key it: the first 16 bytes of the blake3 hash (collisions at
 /// 2^-64 after 2^32 articles are far below any other failure).
@@ -60,6 +62,15 @@ pub struct DedupError(pub String);
 /// The store every worker talks to. `now` is wall time since the Unix epoch, passed in so the
 /// stores stay deterministic under test.
 pub trait DedupStore: Send + Sync + 'static {
+    /// Binds the store to the worker's JetStream context once connected (a store that lives in
+    /// NATS creates or binds its buckets here).
+    fn attach(
+        &self,
+        _js: &async_nats::jetstream::Context,
+    ) -> impl Future<Output = Result<(), DedupError>> + Send {
+        async { Ok(()) }
+    }
+
     fn claim(
         &self,
         key: HashKey,

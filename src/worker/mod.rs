@@ -13,8 +13,9 @@ pub mod stats;
 
 pub use pool::PIPELINE_STACK;
 
+use crate::config::DedupStoreKind;
 use crate::config::{Config, InputMode};
-use crate::dedup::{DedupStore, EmbeddedStore};
+use crate::dedup::{DedupStore, EmbeddedStore, KvSettings, KvStore};
 use crate::pipeline::clean::learned::SourceMemory;
 use crate::pipeline::{Pipeline, PipelineOptions};
 use crate::transport::nats::{self as natsx, ConnectionState};
@@ -63,11 +64,28 @@ pub async fn run_with_state(
     shutdown: impl Future<Output = ()> + Send,
     state: Arc<WorkerState>,
 ) -> anyhow::Result<()> {
-    let store = Arc::new(EmbeddedStore::new(
-        config.dedup.window,
-        config.dedup.max_entries,
-    ));
-    run_with_store(config, shutdown, state, store).await
+    match config.dedup.store {
+        DedupStoreKind::Embedded => {
+            let store = Arc::new(EmbeddedStore::new(
+                config.dedup.window,
+                config.dedup.max_entries,
+            ));
+            run_with_store(config, shutdown, state, store).await
+        }
+        DedupStoreKind::Kv => {
+            let store = Arc::new(KvStore::new(KvSettings {
+                bucket: config.dedup.kv.bucket.clone(),
+                bands_bucket: config.dedup.kv.bands_bucket.clone(),
+                replicas: config.dedup.kv.replicas,
+                window: config.dedup.window,
+                // A claim is stale once its delivery would have been redelivered anyway.
+                pending_ttl: config.nats.consumer.ack_wait,
+                cache_entries: config.dedup.kv.cache_entries,
+                worker: worker_id(),
+            }));
+            run_with_store(config, shutdown, state, store).await
+        }
+    }
 }
 
 /// [`run`] with an explicit dedup store (the seam a fleet-shared store plugs into).
@@ -92,6 +110,10 @@ pub async fn run_with_store<S: DedupStore>(
     natsx::ensure_output_streams(&js, &config)
         .await
         .context("cannot set up the output streams")?;
+    store
+        .attach(&js)
+        .await
+        .context("cannot set up the dedup store")?;
 
     let duplicates = if config.output.duplicates_subject.is_empty() {
         None

@@ -1,0 +1,195 @@
+//! The fleet-shared dedup store (`dedup.store = "kv"`) against a real nats-server: replicas
+//! racing on copies decide as one worker would, a claim left by a crashed worker is taken over
+//! without losing or doubling the article, and near copies are found across replicas.
+
+mod common;
+
+use article_enricher::dedup::HashKey;
+use article_enricher::pipeline::clean::learned::SourceMemory;
+use article_enricher::pipeline::{Pipeline, PipelineOptions};
+use common::*;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+fn kv_config(url: &str, extra: &[(&str, &str)]) -> article_enricher::config::Config {
+    let mut settings = vec![
+        ("ENRICHER__DEDUP__STORE", "kv"),
+        ("ENRICHER__NATS__CONSUMER__ACK_WAIT", "3s"),
+        (
+            "ENRICHER__NATS__CONSUMER__BACKOFF",
+            "[\"200ms\", \"500ms\", \"1s\"]",
+        ),
+        ("ENRICHER__NATS__CONSUMER__MAX_DELIVER", "50"),
+    ];
+    settings.extend_from_slice(extra);
+    test_config(url, &settings)
+}
+
+/// Ids of the records in the output stream, with how often each was stored.
+async fn output_counts(js: &async_nats::jetstream::Context) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for m in read_stream(js, "ENRICHED").await {
+        *counts
+            .entry(m.json()["id"].as_str().unwrap_or_default().to_string())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+#[tokio::test]
+async fn three_replicas_racing_on_copies_publish_each_story_once() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let mut workers = Vec::new();
+    for _ in 0..3 {
+        let mut w = spawn_worker(kv_config(&server.url(), &[]));
+        w.ready().await;
+        workers.push(w);
+    }
+    // 40 stories, each sent three times (the copies differ only in id and typography),
+    // interleaved so that copies of one story reach different replicas at once.
+    let mut batch = Vec::new();
+    for copy in 0..3 {
+        for i in 0..40 {
+            let mut a = article(i);
+            a["id"] = format!("art-{i}-copy-{copy}").into();
+            if copy == 1 {
+                a["text"] = a["text"].as_str().unwrap().replace('"', "\u{201c}").into();
+            }
+            batch.push(a);
+        }
+    }
+    publish_articles(&js, &batch).await;
+    assert!(wait_consumer_idle(&js, WAIT).await, "input not drained");
+    let counts = output_counts(&js).await;
+    // Exactly one record per story, stored once.
+    let mut stories: BTreeMap<String, usize> = BTreeMap::new();
+    for (id, n) in &counts {
+        assert_eq!(*n, 1, "{id} stored {n} times");
+        let story = id
+            .rsplit_once("-copy-")
+            .map(|(s, _)| s.to_string())
+            .unwrap();
+        *stories.entry(story).or_insert(0) += 1;
+    }
+    assert_eq!(stories.len(), 40, "{counts:?}");
+    assert!(stories.values().all(|n| *n == 1), "{stories:?}");
+    for w in workers {
+        w.stop().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_claim_left_by_a_crashed_worker_is_taken_over_once_stale() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let config = kv_config(&server.url(), &[]);
+    let mut worker = spawn_worker(config.clone());
+    worker.ready().await;
+
+    // What a worker that crashed between its claim and its publish leaves behind.
+    let story = article(7);
+    let processed = Pipeline::new(PipelineOptions::from_config(&config))
+        .process(
+            &serde_json::to_vec(&story).unwrap(),
+            chrono::Utc::now(),
+            &SourceMemory::default(),
+        )
+        .unwrap();
+    let key = format!("{:032x}", HashKey::from_hash(&processed.hash).0);
+    let kv = js.get_key_value("article_hashes").await.unwrap();
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    kv.create(&key, format!("pending {since} crashed:1 art-7").into())
+        .await
+        .unwrap();
+
+    publish_articles(&js, std::slice::from_ref(&story)).await;
+    // Held back while the claim is fresh, published once it is stale (ack_wait = 3 s).
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(stream_len(&js, "ENRICHED").await, 0);
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 1, WAIT).await, 1);
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    assert_eq!(output_counts(&js).await.get("art-7"), Some(&1));
+    // The claim is now done, naming the article.
+    let value = kv.get(&key).await.unwrap().unwrap();
+    assert_eq!(String::from_utf8_lossy(&value), "done art-7");
+
+    // A copy that comes later is a duplicate of it: nothing more is published.
+    let mut copy = story.clone();
+    copy["id"] = "art-7-copy".into();
+    publish_articles(&js, std::slice::from_ref(&copy)).await;
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    assert_eq!(stream_len(&js, "ENRICHED").await, 1);
+    worker.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_worker_that_published_but_crashed_before_done_publishes_nothing_twice() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let config = kv_config(&server.url(), &[]);
+
+    // First life: publish the story normally, then turn its claim back into a stale pending
+    // one, as if the worker had died after the publish ack but before writing "done".
+    let mut worker = spawn_worker(config.clone());
+    worker.ready().await;
+    let story = article(3);
+    publish_articles(&js, std::slice::from_ref(&story)).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 1, WAIT).await, 1);
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    worker.stop().await.unwrap();
+    let kv = js.get_key_value("article_hashes").await.unwrap();
+    let mut keys = kv.keys().await.unwrap();
+    use futures::StreamExt;
+    let key = keys.next().await.unwrap().unwrap();
+    kv.put(&key, "pending 1 crashed:1 art-3".into())
+        .await
+        .unwrap();
+
+    // The redelivered copy takes the stale claim over and republishes with the same
+    // Nats-Msg-Id: the output stream keeps one record.
+    let mut worker = spawn_worker(config);
+    worker.ready().await;
+    publish_articles(&js, std::slice::from_ref(&story)).await;
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    assert_eq!(output_counts(&js).await.get("art-3"), Some(&1));
+    assert_eq!(stream_len(&js, "ENRICHED").await, 1);
+    let value = kv.get(&key).await.unwrap().unwrap();
+    assert_eq!(String::from_utf8_lossy(&value), "done art-3");
+    worker.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn near_copies_are_found_across_replicas() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let paras: Vec<String> = (0..40)
+        .map(|i| format!("Paragraph {i} of the harbour story reports what council member {i} said about the ferry terminal."))
+        .collect();
+    let mut edited = paras.clone();
+    edited[10] = "The second outlet rewrote this paragraph in its own words.".into();
+    let story = serde_json::json!({"id": "story", "text": paras.join("\n\n")});
+    let copy = serde_json::json!({"id": "edited", "text": edited.join("\n\n")});
+
+    // One replica sees the story, another (with its own process memory) the copy.
+    let mut a = spawn_worker(kv_config(&server.url(), &[]));
+    a.ready().await;
+    publish_articles(&js, std::slice::from_ref(&story)).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 1, WAIT).await, 1);
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    a.stop().await.unwrap();
+    let mut b = spawn_worker(kv_config(&server.url(), &[]));
+    b.ready().await;
+    publish_articles(&js, std::slice::from_ref(&copy)).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+    let out = read_stream(&js, "ENRICHED").await;
+    let near = out[1].json();
+    assert_eq!(near["duplicate"]["kind"], "near");
+    assert_eq!(near["duplicate"]["of"], "story");
+    b.stop().await.unwrap();
+}
