@@ -193,3 +193,49 @@ async fn near_copies_are_found_across_replicas() {
     assert_eq!(near["duplicate"]["of"], "story");
     b.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn while_the_kv_bucket_is_unavailable_articles_wait_and_are_not_lost() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let config = kv_config(&server.url(), &[]);
+    let mut worker = spawn_worker(config.clone());
+    worker.ready().await;
+    js.delete_stream("KV_article_hashes").await.unwrap();
+
+    publish_articles(&js, &[article(1), article(2)]).await;
+    // (A KV request to a missing bucket fails at the request timeout, 3 s here.)
+    let deadline = std::time::Instant::now() + WAIT;
+    while worker
+        .state
+        .stats
+        .retried
+        .load(std::sync::atomic::Ordering::Relaxed)
+        == 0
+    {
+        assert!(std::time::Instant::now() < deadline, "never retried");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Neither published unchecked nor dropped nor dead-lettered: nak'ed with backoff.
+    assert_eq!(stream_len(&js, "ENRICHED").await, 0);
+    assert_eq!(stream_len(&js, "ARTICLES_DLQ").await, 0);
+    assert!(
+        worker
+            .state
+            .stats
+            .retried
+            .load(std::sync::atomic::Ordering::Relaxed)
+            > 0
+    );
+    worker.stop().await.unwrap();
+
+    // Once the bucket is back (a restarted replica re-creates it), both go through once.
+    let mut worker = spawn_worker(config);
+    worker.ready().await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    let counts = output_counts(&js).await;
+    assert_eq!(counts.get("art-1"), Some(&1));
+    assert_eq!(counts.get("art-2"), Some(&1));
+    worker.stop().await.unwrap();
+}
