@@ -239,3 +239,66 @@ async fn while_the_kv_bucket_is_unavailable_articles_wait_and_are_not_lost() {
     assert_eq!(counts.get("art-2"), Some(&1));
     worker.stop().await.unwrap();
 }
+
+/// The fleet store under crashes: three worker processes on the KV store, SIGKILLed and
+/// restarted in turn while stories and their copies stream in. Every story is published
+/// exactly once (copies held back), nothing is dead-lettered, the input drains.
+#[tokio::test]
+async fn replicas_sigkilled_and_restarted_lose_nothing_and_publish_nothing_twice() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    ensure_input_stream(&js).await;
+    let env = test_env(
+        &server.url(),
+        &[
+            ("ENRICHER__DEDUP__STORE", "kv"),
+            ("ENRICHER__NATS__CONSUMER__ACK_WAIT", "2s"),
+            ("ENRICHER__NATS__CONSUMER__MAX_DELIVER", "100"),
+        ],
+    );
+    let stories = 600;
+    // Each story twice: the original id and a copy, the copy 50 messages later.
+    let mut batch = Vec::new();
+    for i in 0..stories {
+        batch.push(article(i));
+        if i >= 50 {
+            let mut copy = article(i - 50);
+            copy["id"] = format!("art-{}-copy", i - 50).into();
+            batch.push(copy);
+        }
+    }
+    for i in stories - 50..stories {
+        let mut copy = article(i);
+        copy["id"] = format!("art-{i}-copy").into();
+        batch.push(copy);
+    }
+    publish_articles(&js, &batch).await;
+
+    let mut procs: Vec<WorkerProcess> = (0..3).map(|_| spawn_worker_process(&env)).collect();
+    // Six kills at rising progress marks, round-robin over the replicas.
+    for (k, mark) in [60u64, 120, 180, 240, 300, 360].into_iter().enumerate() {
+        let got = wait_stream_len(&js, "ENRICHED", mark, WAIT).await;
+        assert!(got >= mark, "stalled at {got}");
+        let victim = k % procs.len();
+        procs[victim].kill9();
+        procs[victim] = spawn_worker_process(&env);
+    }
+    assert!(wait_consumer_idle(&js, WAIT).await, "input not drained");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let counts = output_counts(&js).await;
+    let mut per_story: BTreeMap<String, usize> = BTreeMap::new();
+    for (id, n) in &counts {
+        assert_eq!(*n, 1, "{id} stored {n} times");
+        *per_story
+            .entry(id.trim_end_matches("-copy").to_string())
+            .or_insert(0) += 1;
+    }
+    let lost: Vec<usize> = (0..stories)
+        .filter(|i| !per_story.contains_key(&format!("art-{i}")))
+        .collect();
+    assert!(lost.is_empty(), "lost {} stories: {lost:?}", lost.len());
+    let twice: Vec<_> = per_story.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "published twice: {twice:?}");
+    assert_eq!(stream_len(&js, "ARTICLES_DLQ").await, 0);
+}
