@@ -302,3 +302,39 @@ async fn replicas_sigkilled_and_restarted_lose_nothing_and_publish_nothing_twice
     assert!(twice.is_empty(), "published twice: {twice:?}");
     assert_eq!(stream_len(&js, "ARTICLES_DLQ").await, 0);
 }
+
+/// Keys live for the dedup window (the bucket's max_age): a copy after it is new again.
+#[tokio::test]
+async fn claims_expire_with_the_dedup_window() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let mut worker = spawn_worker(kv_config(
+        &server.url(),
+        &[
+            ("ENRICHER__DEDUP__WINDOW", "2s"),
+            ("ENRICHER__OUTPUT__DUPLICATE_WINDOW", "1s"),
+            ("ENRICHER__DEDUP__KV__CACHE_ENTRIES", "0"),
+        ],
+    ));
+    worker.ready().await;
+    let story = article(5);
+    publish_articles(&js, std::slice::from_ref(&story)).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 1, WAIT).await, 1);
+    let mut copy = story.clone();
+    copy["id"] = "art-5-copy".into();
+    publish_articles(&js, std::slice::from_ref(&copy)).await;
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    assert_eq!(
+        stream_len(&js, "ENRICHED").await,
+        1,
+        "copy within the window"
+    );
+
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut late = story.clone();
+    late["id"] = "art-5-late".into();
+    publish_articles(&js, std::slice::from_ref(&late)).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+    assert_eq!(output_counts(&js).await.get("art-5-late"), Some(&1));
+    worker.stop().await.unwrap();
+}
