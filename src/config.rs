@@ -165,6 +165,20 @@ pub struct KvConfig {
     pub replicas: usize,
     /// Done keys cached in this process, so hot duplicates cost no round trip.
     pub cache_entries: usize,
+    /// What to do while the buckets cannot be reached.
+    pub on_outage: KvOutage,
+}
+
+/// `dedup.kv.on_outage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KvOutage {
+    /// Nak with backoff until the buckets are back (nothing is decided without them).
+    Retry,
+    /// Decide with an in-process store meanwhile, counting each such decision (copies reaching
+    /// other replicas may then be published twice; the output's Nats-Msg-Id window still
+    /// stores exact copies once).
+    Embedded,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -338,3 +338,28 @@ async fn claims_expire_with_the_dedup_window() {
     assert_eq!(output_counts(&js).await.get("art-5-late"), Some(&1));
     worker.stop().await.unwrap();
 }
+
+/// With `on_outage = "embedded"` a replica keeps deciding with its own memory while the bucket
+/// is gone: stories go out, its own copies are still held back.
+#[tokio::test]
+async fn on_outage_embedded_keeps_deciding_locally() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let mut worker = spawn_worker(kv_config(
+        &server.url(),
+        &[("ENRICHER__DEDUP__KV__ON_OUTAGE", "embedded")],
+    ));
+    worker.ready().await;
+    js.delete_stream("KV_article_hashes").await.unwrap();
+    js.delete_stream("KV_article_bands").await.unwrap();
+    publish_articles(&js, &[article(1), article(2)]).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+    let mut copy = article(1);
+    copy["id"] = "art-1-copy".into();
+    publish_articles(&js, std::slice::from_ref(&copy)).await;
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    let counts = output_counts(&js).await;
+    assert_eq!(counts.len(), 2, "{counts:?}");
+    assert_eq!(stream_len(&js, "ARTICLES_DLQ").await, 0);
+    worker.stop().await.unwrap();
+}

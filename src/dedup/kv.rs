@@ -38,7 +38,13 @@ pub struct KvSettings {
     pub cache_entries: usize,
     /// This replica's name, written into its claims.
     pub worker: String,
+    /// While the buckets cannot be reached, decide with an in-process store (and count it)
+    /// instead of nak'ing with backoff.
+    pub fallback_to_embedded: Option<(Duration, usize)>,
 }
+
+/// Claim tokens of the fallback store carry this bit (KV revisions never reach it).
+const FALLBACK_TOKEN: u64 = 1 << 63;
 
 struct Buckets {
     hashes: kv::Store,
@@ -50,6 +56,9 @@ pub struct KvStore {
     settings: KvSettings,
     buckets: OnceLock<Buckets>,
     cache: Mutex<DoneCache>,
+    fallback: Option<super::EmbeddedStore>,
+    /// Decisions taken by the fallback store.
+    pub fallbacks: std::sync::atomic::AtomicU64,
 }
 
 /// Two generations of done keys: lookups see both, inserts go to the young one, and when it is
@@ -134,7 +143,12 @@ fn err(what: &str, e: impl std::fmt::Display) -> DedupError {
 impl KvStore {
     pub fn new(settings: KvSettings) -> KvStore {
         let cap = settings.cache_entries;
+        let fallback = settings
+            .fallback_to_embedded
+            .map(|(window, max)| super::EmbeddedStore::new(window, max));
         KvStore {
+            fallback,
+            fallbacks: std::sync::atomic::AtomicU64::new(0),
             settings,
             buckets: OnceLock::new(),
             cache: Mutex::new(DoneCache {
@@ -149,6 +163,18 @@ impl KvStore {
         self.buckets
             .get()
             .ok_or_else(|| DedupError("the KV store is not attached to NATS yet".into()))
+    }
+
+    /// The fallback store, when configured, counting its use; `None` means "report the error".
+    fn fall_back(&self, e: &DedupError) -> Option<&super::EmbeddedStore> {
+        let f = self.fallback.as_ref()?;
+        let n = self
+            .fallbacks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if n.is_power_of_two() || n == 0 {
+            tracing::warn!(error = %e, decisions = n + 1, "KV store unavailable: deciding with the in-process store");
+        }
+        Some(f)
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, DoneCache> {
@@ -245,6 +271,86 @@ impl DedupStore for KvStore {
     }
 
     async fn claim(&self, key: HashKey, id: &str, now: Duration) -> Result<Claim, DedupError> {
+        match self.claim_kv(key, id, now).await {
+            Err(e) => match self.fall_back(&e) {
+                Some(f) => Ok(match f.claim_sync(key, id, now) {
+                    Claim::New(t) => Claim::New(ClaimToken {
+                        key: t.key,
+                        token: t.token | FALLBACK_TOKEN,
+                    }),
+                    other => other,
+                }),
+                None => Err(e),
+            },
+            ok => ok,
+        }
+    }
+
+    async fn commit(&self, token: ClaimToken, now: Duration) -> Result<(), DedupError> {
+        if token.token & FALLBACK_TOKEN != 0 {
+            if let Some(f) = &self.fallback {
+                f.commit_sync(
+                    &ClaimToken {
+                        key: token.key,
+                        token: token.token & !FALLBACK_TOKEN,
+                    },
+                    now,
+                );
+            }
+            return Ok(());
+        }
+        self.commit_kv(token, now).await
+    }
+
+    async fn release(&self, token: ClaimToken) -> Result<(), DedupError> {
+        if token.token & FALLBACK_TOKEN != 0 {
+            if let Some(f) = &self.fallback {
+                f.release_sync(&ClaimToken {
+                    key: token.key,
+                    token: token.token & !FALLBACK_TOKEN,
+                });
+            }
+            return Ok(());
+        }
+        self.release_kv(token).await
+    }
+
+    async fn near(
+        &self,
+        sig: &Signature,
+        threshold: f64,
+        now: Duration,
+    ) -> Result<Option<NearMatch>, DedupError> {
+        match self.near_kv(sig, threshold).await {
+            Err(e) => match self.fall_back(&e) {
+                Some(f) => Ok(f.near_sync(sig, threshold, now)),
+                None => Err(e),
+            },
+            ok => ok,
+        }
+    }
+
+    async fn remember_near(
+        &self,
+        sig: &Signature,
+        id: &str,
+        now: Duration,
+    ) -> Result<(), DedupError> {
+        match self.remember_near_kv(sig, id).await {
+            Err(e) => match self.fall_back(&e) {
+                Some(f) => {
+                    f.remember_near_sync(sig, id, now);
+                    Ok(())
+                }
+                None => Err(e),
+            },
+            ok => ok,
+        }
+    }
+}
+
+impl KvStore {
+    async fn claim_kv(&self, key: HashKey, id: &str, now: Duration) -> Result<Claim, DedupError> {
         if let Some(of) = self.cache().get(key.0, self.settings.window) {
             return Ok(Claim::Duplicate { of: of.to_string() });
         }
@@ -262,7 +368,7 @@ impl DedupStore for KvStore {
         }
     }
 
-    async fn commit(&self, token: ClaimToken, _now: Duration) -> Result<(), DedupError> {
+    async fn commit_kv(&self, token: ClaimToken, _now: Duration) -> Result<(), DedupError> {
         let b = self.buckets()?;
         // The id is in the pending value; read it back from the revision we hold.
         let k = hash_key(token.key);
@@ -295,7 +401,7 @@ impl DedupStore for KvStore {
         }
     }
 
-    async fn release(&self, token: ClaimToken) -> Result<(), DedupError> {
+    async fn release_kv(&self, token: ClaimToken) -> Result<(), DedupError> {
         let b = self.buckets()?;
         match b
             .hashes
@@ -309,11 +415,10 @@ impl DedupStore for KvStore {
         }
     }
 
-    async fn near(
+    async fn near_kv(
         &self,
         sig: &Signature,
         threshold: f64,
-        _now: Duration,
     ) -> Result<Option<NearMatch>, DedupError> {
         let b = self.buckets()?;
         let compact = sig.compact();
@@ -346,12 +451,7 @@ impl DedupStore for KvStore {
         Ok(best)
     }
 
-    async fn remember_near(
-        &self,
-        sig: &Signature,
-        id: &str,
-        _now: Duration,
-    ) -> Result<(), DedupError> {
+    async fn remember_near_kv(&self, sig: &Signature, id: &str) -> Result<(), DedupError> {
         let b = self.buckets()?;
         let value = bytes::Bytes::from(format!("{} {id}", sig.compact().to_hex()));
         let creates = sig

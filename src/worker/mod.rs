@@ -13,8 +13,8 @@ pub mod stats;
 
 pub use pool::PIPELINE_STACK;
 
-use crate::config::DedupStoreKind;
 use crate::config::{Config, InputMode};
+use crate::config::{DedupStoreKind, KvOutage};
 use crate::dedup::{DedupStore, EmbeddedStore, KvSettings, KvStore};
 use crate::pipeline::clean::learned::SourceMemory;
 use crate::pipeline::{Pipeline, PipelineOptions};
@@ -82,6 +82,8 @@ pub async fn run_with_state(
                 pending_ttl: config.nats.consumer.ack_wait,
                 cache_entries: config.dedup.kv.cache_entries,
                 worker: worker_id(),
+                fallback_to_embedded: (config.dedup.kv.on_outage == KvOutage::Embedded)
+                    .then_some((config.dedup.window, config.dedup.max_entries)),
             }));
             run_with_store(config, shutdown, state, store).await
         }
