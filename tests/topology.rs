@@ -10,10 +10,10 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(60);
 
-async fn split_between(workers: usize, n: usize) {
+async fn split_between(workers: usize, n: usize, store: &str) {
     let server = NatsServer::start();
     let (_c, js) = connect(&server.url()).await;
-    let env = test_env(&server.url(), &[]);
+    let env = test_env(&server.url(), &[("ENRICHER__DEDUP__STORE", store)]);
     let procs: Vec<WorkerProcess> = (0..workers).map(|_| spawn_worker_process(&env)).collect();
     for p in &procs {
         p.ready().await;
@@ -60,11 +60,11 @@ async fn split_between(workers: usize, n: usize) {
 
 #[tokio::test]
 async fn two_worker_processes_split_the_work() {
-    split_between(2, 2000).await;
+    split_between(2, 2000, "embedded").await;
 }
 
-/// The compose file's shape: one server, three replicas.
+/// The compose file's shape: one server, three replicas sharing the KV dedup store.
 #[tokio::test]
 async fn three_replicas_on_one_server_like_docker_compose() {
-    split_between(3, 3000).await;
+    split_between(3, 3000, "kv").await;
 }
