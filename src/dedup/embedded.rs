@@ -204,7 +204,11 @@ impl EmbeddedStore {
                 since: now,
             },
         );
-        Claim::New(ClaimToken { key, token })
+        Claim::New(ClaimToken {
+            key,
+            token,
+            id: id.to_string(),
+        })
     }
 
     /// Marks a claimed hash as published: later copies are duplicates of its article.

@@ -250,7 +250,11 @@ impl KvStore {
             {
                 Ok(rev) => {
                     tracing::info!(key = %k, "took over a stale dedup claim");
-                    Ok(Claim::New(ClaimToken { key, token: rev }))
+                    Ok(Claim::New(ClaimToken {
+                        key,
+                        token: rev,
+                        id: id.to_string(),
+                    }))
                 }
                 Err(e) if e.kind() == kv::UpdateErrorKind::WrongLastRevision => Ok(Claim::InFlight),
                 Err(e) => Err(err("KV update", e)),
@@ -275,8 +279,8 @@ impl DedupStore for KvStore {
             Err(e) => match self.fall_back(&e) {
                 Some(f) => Ok(match f.claim_sync(key, id, now) {
                     Claim::New(t) => Claim::New(ClaimToken {
-                        key: t.key,
                         token: t.token | FALLBACK_TOKEN,
+                        ..t
                     }),
                     other => other,
                 }),
@@ -291,8 +295,8 @@ impl DedupStore for KvStore {
             if let Some(f) = &self.fallback {
                 f.commit_sync(
                     &ClaimToken {
-                        key: token.key,
                         token: token.token & !FALLBACK_TOKEN,
+                        ..token
                     },
                     now,
                 );
@@ -306,8 +310,8 @@ impl DedupStore for KvStore {
         if token.token & FALLBACK_TOKEN != 0 {
             if let Some(f) = &self.fallback {
                 f.release_sync(&ClaimToken {
-                    key: token.key,
                     token: token.token & !FALLBACK_TOKEN,
+                    ..token
                 });
             }
             return Ok(());
@@ -360,7 +364,11 @@ impl KvStore {
             .create(hash_key(key), pending(now, &self.settings.worker, id))
             .await
         {
-            Ok(rev) => Ok(Claim::New(ClaimToken { key, token: rev })),
+            Ok(rev) => Ok(Claim::New(ClaimToken {
+                key,
+                token: rev,
+                id: id.to_string(),
+            })),
             Err(e) if e.kind() == kv::CreateErrorKind::AlreadyExists => {
                 self.take_over(b, key, id, now).await
             }
@@ -370,23 +378,8 @@ impl KvStore {
 
     async fn commit_kv(&self, token: ClaimToken, _now: Duration) -> Result<(), DedupError> {
         let b = self.buckets()?;
-        // The id is in the pending value; read it back from the revision we hold.
         let k = hash_key(token.key);
-        let entry = b
-            .hashes
-            .entry(k.as_str())
-            .await
-            .map_err(|e| err("KV read", e))?;
-        let id = match &entry {
-            Some(e) if e.revision == token.token => {
-                match Value::parse(&String::from_utf8_lossy(&e.value)) {
-                    Some(Value::Pending { id, .. }) => id.to_string(),
-                    _ => return Ok(()),
-                }
-            }
-            // Taken over meanwhile: the new holder commits for itself.
-            _ => return Ok(()),
-        };
+        let id = token.id;
         match b
             .hashes
             .update(k.as_str(), format!("done {id}").into(), token.token)
@@ -396,6 +389,7 @@ impl KvStore {
                 self.cache().insert(token.key.0, &id);
                 Ok(())
             }
+            // Taken over meanwhile: the new holder commits for itself.
             Err(e) if e.kind() == kv::UpdateErrorKind::WrongLastRevision => Ok(()),
             Err(e) => Err(err("KV update", e)),
         }

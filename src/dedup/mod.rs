@@ -34,6 +34,9 @@ impl HashKey {
 pub struct ClaimToken {
     pub key: HashKey,
     pub token: u64,
+    /// The claiming article's id (a shared store writes it into the done key without reading
+    /// the claim back).
+    pub id: String,
 }
 
 /// The answer to "has this content been seen?".
