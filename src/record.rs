@@ -395,6 +395,17 @@ pub struct Duplicate {
     pub similarity: f64,
 }
 
+impl From<crate::dedup::NearMatch> for Duplicate {
+    /// A near copy, its estimated similarity to three decimals (more would be noise).
+    fn from(m: crate::dedup::NearMatch) -> Duplicate {
+        Duplicate {
+            kind: DuplicateKind::Near,
+            of: m.of,
+            similarity: (m.similarity * 1000.0).round() / 1000.0,
+        }
+    }
+}
+
 /// The enriched record (SPEC "Output"), field order as in SPEC.
 ///
 /// Annotation fields that no stage fills yet are `None` and left out of the JSON rather than

@@ -17,7 +17,7 @@
 //! `get_key_value`.
 
 use super::{Claim, ClaimToken, DedupError, DedupStore, HashKey, NearMatch};
-use crate::pipeline::minhash::{BANDS, Compact, Signature};
+use crate::pipeline::minhash::{Compact, Signature};
 use async_nats::jetstream::{self, kv, stream};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -177,6 +177,23 @@ impl KvStore {
         Some(f)
     }
 
+    /// A claim the fallback store gave, with the fallback bit cleared; `Err` gives back a KV claim.
+    fn fallback_claim(
+        &self,
+        token: ClaimToken,
+    ) -> Result<(&super::EmbeddedStore, ClaimToken), ClaimToken> {
+        match &self.fallback {
+            Some(f) if token.token & FALLBACK_TOKEN != 0 => Ok((
+                f,
+                ClaimToken {
+                    token: token.token & !FALLBACK_TOKEN,
+                    ..token
+                },
+            )),
+            _ => Err(token),
+        }
+    }
+
     fn cache(&self) -> std::sync::MutexGuard<'_, DoneCache> {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -291,32 +308,23 @@ impl DedupStore for KvStore {
     }
 
     async fn commit(&self, token: ClaimToken, now: Duration) -> Result<(), DedupError> {
-        if token.token & FALLBACK_TOKEN != 0 {
-            if let Some(f) = &self.fallback {
-                f.commit_sync(
-                    &ClaimToken {
-                        token: token.token & !FALLBACK_TOKEN,
-                        ..token
-                    },
-                    now,
-                );
+        match self.fallback_claim(token) {
+            Ok((f, t)) => {
+                f.commit_sync(&t, now);
+                Ok(())
             }
-            return Ok(());
+            Err(token) => self.commit_kv(token, now).await,
         }
-        self.commit_kv(token, now).await
     }
 
     async fn release(&self, token: ClaimToken) -> Result<(), DedupError> {
-        if token.token & FALLBACK_TOKEN != 0 {
-            if let Some(f) = &self.fallback {
-                f.release_sync(&ClaimToken {
-                    token: token.token & !FALLBACK_TOKEN,
-                    ..token
-                });
+        match self.fallback_claim(token) {
+            Ok((f, t)) => {
+                f.release_sync(&t);
+                Ok(())
             }
-            return Ok(());
+            Err(token) => self.release_kv(token).await,
         }
-        self.release_kv(token).await
     }
 
     async fn near(
@@ -404,7 +412,7 @@ impl KvStore {
         {
             Ok(()) => Ok(()),
             // Taken over meanwhile: nothing of ours to release.
-            Err(e) if e.to_string().contains("wrong last sequence") => Ok(()),
+            Err(e) if e.kind() == kv::UpdateErrorKind::WrongLastRevision => Ok(()),
             Err(e) => Err(err("KV delete", e)),
         }
     }
@@ -461,7 +469,6 @@ impl KvStore {
                 Err(e) => return Err(err("KV create", e)),
             }
         }
-        debug_assert_eq!(sig.bands().len(), BANDS);
         Ok(())
     }
 }

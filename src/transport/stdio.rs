@@ -168,11 +168,7 @@ pub fn run_pipe(
                             match near {
                                 Some((_, Some(m))) => {
                                     summary.near_duplicates += 1;
-                                    p.record.duplicate = Some(Duplicate {
-                                        kind: DuplicateKind::Near,
-                                        of: m.of,
-                                        similarity: (m.similarity * 1000.0).round() / 1000.0,
-                                    });
+                                    p.record.duplicate = Some(Duplicate::from(m));
                                 }
                                 Some((sig, None)) => {
                                     store.remember_near_sync(sig, &p.record.id, now);

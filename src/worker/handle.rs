@@ -9,7 +9,7 @@ use crate::config::NearPolicy;
 use crate::dedup::{Claim, DedupStore, HashKey};
 use crate::pipeline::clean::learned::SourceMemory;
 use crate::pipeline::{Pipeline, Processed};
-use crate::record::{Duplicate, DuplicateKind, DuplicateNotice, RejectReason, Rejection};
+use crate::record::{Duplicate, DuplicateNotice, RejectReason, Rejection};
 use crate::transport::subject::SubjectTemplate;
 use async_nats::header::{HeaderMap, NATS_MESSAGE_ID};
 use async_nats::jetstream::{
@@ -286,11 +286,7 @@ impl<S: DedupStore> Handler<S> {
                 return Ok(Outcome::NearDuplicateDropped);
             }
             let mut record = p.record.clone();
-            record.duplicate = Some(Duplicate {
-                kind: DuplicateKind::Near,
-                of: m.of.clone(),
-                similarity: (m.similarity * 1000.0).round() / 1000.0,
-            });
+            record.duplicate = Some(Duplicate::from(m.clone()));
             bytes = match serde_json::to_vec(&record) {
                 Ok(b) => b,
                 Err(e) => {

@@ -9,7 +9,7 @@
 //! three words that nobody is said to say is a scare quote, not a quotation.
 
 use super::entities::{Found, Kind, Mention};
-use super::lexicon::WordSet;
+use super::lexicon::{Lookup, WordSet};
 use crate::record::Quote;
 
 /// Reporting verbs (the forms that introduce or close a quotation).
@@ -449,7 +449,7 @@ impl Ctx<'_> {
     /// Countries and governments speak ("North Korea said"); towns and rivers do not.
     fn speaks_as_place(&self, e: usize) -> bool {
         let t = &self.found.entities[e].text;
-        super::lexicon::PLACES.contains(&super::lexicon::key(t))
+        super::lexicon::PLACES.has_key(t)
     }
 
     /// The person (or speaking entity) last mentioned before `at`.
