@@ -24,7 +24,18 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub pipeline: PipelineConfig,
     pub dedup: DedupConfig,
+    pub ops: OpsConfig,
     pub log: LogConfig,
+}
+
+/// `ops`: the operations endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpsConfig {
+    /// `host:port` of `/healthz`, `/readyz`, `/metrics` and the status page; empty: none.
+    pub listen: String,
+    /// How often consumer lag and the dead-letter count are read from the server.
+    #[serde(with = "humantime_serde")]
+    pub lag_interval: Duration,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -551,6 +562,18 @@ impl Config {
                 "nats.consumer.heartbeat",
                 "must be at most half of nats.consumer.expires".into(),
             );
+        }
+        if !self.ops.listen.is_empty() && self.ops.listen.parse::<std::net::SocketAddr>().is_err() {
+            bad(
+                "ops.listen",
+                format!(
+                    "`{}` is not host:port with an IP address (e.g. 0.0.0.0:9090), or empty to disable",
+                    self.ops.listen
+                ),
+            );
+        }
+        if self.ops.lag_interval.is_zero() {
+            bad("ops.lag_interval", "must be greater than zero".into());
         }
         if self.input.mode == InputMode::Core {
             check_subjects(&mut bad, "input.core_subjects", &self.input.core_subjects);

@@ -5,6 +5,7 @@
 mod common;
 
 use article_enricher::dedup::HashKey;
+use article_enricher::ops::metrics::OutcomeKind;
 use article_enricher::pipeline::clean::learned::SourceMemory;
 use article_enricher::pipeline::{Pipeline, PipelineOptions};
 use common::*;
@@ -206,27 +207,14 @@ async fn while_the_kv_bucket_is_unavailable_articles_wait_and_are_not_lost() {
     publish_articles(&js, &[article(1), article(2)]).await;
     // (A KV request to a missing bucket fails at the request timeout, 3 s here.)
     let deadline = std::time::Instant::now() + WAIT;
-    while worker
-        .state
-        .stats
-        .retried
-        .load(std::sync::atomic::Ordering::Relaxed)
-        == 0
-    {
+    while worker.state.metrics.outcome_count(OutcomeKind::Retried) == 0 {
         assert!(std::time::Instant::now() < deadline, "never retried");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Neither published unchecked nor dropped nor dead-lettered: nak'ed with backoff.
     assert_eq!(stream_len(&js, "ENRICHED").await, 0);
     assert_eq!(stream_len(&js, "ARTICLES_DLQ").await, 0);
-    assert!(
-        worker
-            .state
-            .stats
-            .retried
-            .load(std::sync::atomic::Ordering::Relaxed)
-            > 0
-    );
+    assert!(worker.state.metrics.outcome_count(OutcomeKind::Retried) > 0);
     worker.stop().await.unwrap();
 
     // Once the bucket is back (a restarted replica re-creates it), both go through once.

@@ -281,6 +281,10 @@ impl KvStore {
 }
 
 impl DedupStore for KvStore {
+    fn fallbacks(&self) -> u64 {
+        self.fallbacks.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     async fn attach(&self, js: &jetstream::Context) -> Result<(), DedupError> {
         if self.buckets.get().is_some() {
             return Ok(());

@@ -74,6 +74,12 @@ pub trait DedupStore: Send + Sync + 'static {
         async { Ok(()) }
     }
 
+    /// Decisions taken without the shared store during an outage (a store with a fallback
+    /// counts them; the metrics show them).
+    fn fallbacks(&self) -> u64 {
+        0
+    }
+
     fn claim(
         &self,
         key: HashKey,

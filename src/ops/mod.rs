@@ -1,4 +1,7 @@
-//! Operations: telemetry set up once, and the shutdown signal.
+//! Operations: telemetry set up once, the shutdown signal, metrics, the HTTP endpoint
+//! (health, readiness, metrics, status page) and the dead-letter tools.
 
+pub mod http;
+pub mod metrics;
 pub mod shutdown;
 pub mod telemetry;

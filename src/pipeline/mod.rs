@@ -56,6 +56,8 @@ pub struct Processed {
     pub fingerprint: u64,
     /// MinHash of the same, for near-duplicate detection (`None` for an empty hash form).
     pub signature: Option<minhash::Signature>,
+    /// Time spent in the annotators (the worker's stage metrics; it never shapes the record).
+    pub annotate_time: std::time::Duration,
 }
 
 /// An article after the stateless first phase: parsed, extracted and drafted.
@@ -259,6 +261,7 @@ impl Pipeline {
             p.page.authors.clone()
         };
         let stats = stats::stats(&paragraphs, self.opts.reading_wpm);
+        let annotate_started = std::time::Instant::now();
         let notes = annotate::annotate(
             &text,
             &paragraphs,
@@ -266,6 +269,7 @@ impl Pipeline {
             p.lang_hint.as_deref(),
             dateline.as_ref().map(|d| d.location.as_str()),
         );
+        let annotate_time = annotate_started.elapsed();
 
         let record = Record {
             schema_version: SCHEMA_VERSION,
@@ -296,6 +300,7 @@ impl Pipeline {
             hash,
             fingerprint,
             signature,
+            annotate_time,
         })
     }
 }

@@ -4,9 +4,9 @@
 
 use super::dead_letter::{self, Origin};
 use super::pool::CpuPool;
-use super::stats::WorkerStats;
 use crate::config::NearPolicy;
 use crate::dedup::{Claim, DedupStore, HashKey};
+use crate::ops::metrics::{DedupOp, DedupResult, Metrics, OutcomeKind, Stage};
 use crate::pipeline::clean::learned::SourceMemory;
 use crate::pipeline::{Pipeline, Processed};
 use crate::record::{Duplicate, DuplicateNotice, RejectReason, Rejection};
@@ -18,7 +18,7 @@ use async_nats::jetstream::{
 use async_nats::{Client, Subject};
 use bytes::Bytes;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tracing::{Instrument, debug, info, info_span, warn};
 
 /// How a message arrived, and so how it is acknowledged.
@@ -132,7 +132,7 @@ pub struct Handler<S> {
     pub max_deliver: std::sync::atomic::AtomicI64,
     pub ack_wait: Duration,
     pub ack_timeout: Duration,
-    pub stats: Arc<WorkerStats>,
+    pub metrics: Arc<Metrics>,
     /// Sent as `Enricher-Worker` with each record, for tracing a record to its replica.
     pub worker_id: String,
     /// Near-duplicate policy and similarity threshold.
@@ -159,13 +159,50 @@ impl<S: DedupStore> Handler<S> {
             delivered = msg.delivered(),
             id = tracing::field::Empty
         );
+        let started = Instant::now();
+        let m = &self.metrics;
+        m.inflight.inc();
+        m.bytes_in.inc_by(msg.payload.len() as u64);
         let outcome = self
             .with_progress(&msg, self.process(&msg).instrument(span.clone()))
             .await;
+        m.inflight.dec();
+        m.stage(Stage::EndToEnd, started.elapsed());
+        self.count(&outcome, msg.delivered());
         let _guard = span.enter();
-        self.stats.record(&outcome, msg.delivered());
         debug!(?outcome, "done");
         outcome
+    }
+
+    fn count(&self, outcome: &Outcome, delivered: i64) {
+        let m = &self.metrics;
+        if delivered > 1 {
+            m.redelivered();
+        }
+        let kind = match outcome {
+            Outcome::Published {
+                duplicate_msg_id,
+                near,
+            } => {
+                if *duplicate_msg_id {
+                    m.duplicate_msg_id();
+                }
+                if *near {
+                    OutcomeKind::NearDuplicate
+                } else {
+                    OutcomeKind::New
+                }
+            }
+            Outcome::NearDuplicateDropped => OutcomeKind::NearDuplicateDropped,
+            Outcome::ExactDuplicate => OutcomeKind::ExactDuplicate,
+            Outcome::AlreadyPublished => OutcomeKind::AlreadyPublished,
+            Outcome::DeadLettered(reason) => {
+                m.rejected(*reason);
+                OutcomeKind::DeadLettered
+            }
+            Outcome::Retry => OutcomeKind::Retried,
+        };
+        m.outcome(kind);
     }
 
     /// Keeps a slow message from being redelivered elsewhere while we still work on it.
@@ -198,15 +235,22 @@ impl<S: DedupStore> Handler<S> {
         let result = self
             .pool
             .run(move || {
+                let started = Instant::now();
                 let processed = pipeline.process(&payload, now, &memory)?;
+                let took = started.elapsed();
                 let bytes = serde_json::to_vec(&processed.record).map_err(|e| {
                     Rejection::new(RejectReason::InvalidField, format!("cannot serialize: {e}"))
                 })?;
-                Ok::<_, Rejection>((processed, bytes))
+                Ok::<_, Rejection>((processed, bytes, took))
             })
             .await;
         let (processed, bytes) = match result {
-            Ok(Ok(ok)) => ok,
+            Ok(Ok((processed, bytes, took))) => {
+                let m = &self.metrics;
+                m.stage(Stage::Annotate, processed.annotate_time);
+                m.stage(Stage::Clean, took.saturating_sub(processed.annotate_time));
+                (processed, bytes)
+            }
             Ok(Err(rejection)) => return self.dead_letter(msg, rejection).await,
             Err(panicked) => {
                 let r = Rejection::new(RejectReason::InternalError, panicked.to_string());
@@ -238,11 +282,22 @@ impl<S: DedupStore> Handler<S> {
     ) -> Result<Outcome, Transient> {
         let key = HashKey::from_hash(&p.hash);
         let id = &p.record.id;
-        let claim = self
-            .store
-            .claim(key, id, epoch_now())
-            .await
-            .map_err(|e| Transient(e.to_string()))?;
+        let m = &self.metrics;
+        let asked = Instant::now();
+        let claim = self.store.claim(key, id, epoch_now()).await;
+        m.dedup(
+            DedupOp::Exact,
+            match &claim {
+                Ok(Claim::New(_)) => DedupResult::Miss,
+                Ok(Claim::InFlight) => DedupResult::InFlight,
+                Ok(Claim::Duplicate { .. }) => DedupResult::Hit,
+                Err(_) => DedupResult::Error,
+            },
+        );
+        if !matches!(claim, Ok(Claim::New(_))) {
+            m.stage(Stage::Dedup, asked.elapsed());
+        }
+        let claim = claim.map_err(|e| Transient(e.to_string()))?;
         let token = match claim {
             Claim::New(token) => token,
             Claim::InFlight => {
@@ -268,14 +323,24 @@ impl<S: DedupStore> Handler<S> {
         let sig = p.signature.as_ref().filter(|_| policy != NearPolicy::Off);
         let near = match sig {
             Some(sig) => match self.store.near(sig, threshold, epoch_now()).await {
-                Ok(m) => m,
+                Ok(found) => {
+                    let result = if found.is_some() {
+                        DedupResult::Hit
+                    } else {
+                        DedupResult::Miss
+                    };
+                    m.dedup(DedupOp::Near, result);
+                    found
+                }
                 Err(e) => {
+                    m.dedup(DedupOp::Near, DedupResult::Error);
                     self.release_claim(token).await;
                     return Err(Transient(e.to_string()));
                 }
             },
             None => None,
         };
+        m.stage(Stage::Dedup, asked.elapsed());
         let mut bytes = bytes;
         if let Some(m) = &near {
             info!(of = %m.of, similarity = m.similarity, "near duplicate");
@@ -305,6 +370,8 @@ impl<S: DedupStore> Handler<S> {
         headers.insert("Enricher-Article-Id", id.as_str());
         headers.insert("Content-Type", "application/json");
         headers.insert("Enricher-Worker", self.worker_id.as_str());
+        let out_bytes = bytes.len() as u64;
+        let sending = Instant::now();
         let published = async {
             self.js
                 .send_publish(
@@ -317,8 +384,11 @@ impl<S: DedupStore> Handler<S> {
                 .map_err(|e| (e.kind(), e.to_string()))
         }
         .await;
+        m.stage(Stage::Publish, sending.elapsed());
         match published {
             Ok(ack) => {
+                m.bytes_out.inc_by(out_bytes);
+                m.removed(p.record.removed.iter().map(|r| r.kind.as_str()));
                 if let Err(e) = self.store.commit(token, epoch_now()).await {
                     // The record is out; only the memory of it is missing. The output stream's
                     // Nats-Msg-Id window still stops a second copy from being stored.

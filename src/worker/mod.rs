@@ -9,13 +9,13 @@ pub mod advisory;
 pub mod dead_letter;
 pub mod handle;
 pub mod pool;
-pub mod stats;
 
 pub use pool::PIPELINE_STACK;
 
 use crate::config::{Config, InputMode};
 use crate::config::{DedupStoreKind, KvOutage};
 use crate::dedup::{DedupStore, EmbeddedStore, KvSettings, KvStore};
+use crate::ops::metrics::Metrics;
 use crate::pipeline::clean::learned::SourceMemory;
 use crate::pipeline::{Pipeline, PipelineOptions};
 use crate::transport::nats::{self as natsx, ConnectionState};
@@ -25,30 +25,69 @@ use anyhow::{Context as _, anyhow};
 use futures::StreamExt;
 use handle::{Handler, Incoming, Outputs};
 use std::future::Future;
-use std::sync::Arc;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tracing::{info, warn};
 
-/// Live state shared with readiness checks and tests.
-#[derive(Debug, Default)]
+/// Live state shared with the ops endpoint and tests.
+#[derive(Debug)]
 pub struct WorkerState {
     pub connection: Arc<ConnectionState>,
     /// A pull (or subscription) is open and has not reported a missed heartbeat.
     pub consuming: AtomicBool,
     /// Shutdown has begun: no new work is taken.
     pub draining: AtomicBool,
-    pub stats: Arc<stats::WorkerStats>,
+    pub metrics: Arc<Metrics>,
+    /// Where the ops endpoint listens, once bound (`ops.listen` may ask for port 0).
+    pub ops_addr: OnceLock<SocketAddr>,
+    /// The input stream, once bound (it may be a user's stream found by subject).
+    pub input_stream: OnceLock<String>,
+}
+
+impl Default for WorkerState {
+    fn default() -> Self {
+        let connection = Arc::new(ConnectionState::default());
+        WorkerState {
+            metrics: Arc::new(Metrics::new(connection.clone())),
+            connection,
+            consuming: AtomicBool::new(false),
+            draining: AtomicBool::new(false),
+            ops_addr: OnceLock::new(),
+            input_stream: OnceLock::new(),
+        }
+    }
 }
 
 impl WorkerState {
     /// Ready to take work: connected, consuming, not draining.
     pub fn is_ready(&self) -> bool {
-        self.connection.is_connected()
-            && self.consuming.load(Ordering::Relaxed)
-            && !self.draining.load(Ordering::Relaxed)
+        self.not_ready_because().is_none()
+    }
+
+    /// Why the worker cannot take work now, if it cannot.
+    pub fn not_ready_because(&self) -> Option<&'static str> {
+        if self.draining.load(Ordering::Relaxed) {
+            Some("draining")
+        } else if !self.connection.is_connected() {
+            Some("not connected to NATS")
+        } else if !self.consuming.load(Ordering::Relaxed) {
+            Some("not consuming (no pull open, or its heartbeats stopped)")
+        } else {
+            None
+        }
+    }
+
+    /// The metrics in the Prometheus text format, with the readiness gauges brought up to date.
+    pub fn encode_metrics(&self) -> String {
+        let m = &self.metrics;
+        m.ready.set(i64::from(self.is_ready()));
+        m.draining
+            .set(i64::from(self.draining.load(Ordering::Relaxed)));
+        m.encode()
     }
 }
 
@@ -64,6 +103,20 @@ pub async fn run_with_state(
     shutdown: impl Future<Output = ()> + Send,
     state: Arc<WorkerState>,
 ) -> anyhow::Result<()> {
+    // Up before the connection, so /healthz answers and /readyz says why it is not ready while
+    // the broker is still unreachable.
+    let _ops = if config.ops.listen.is_empty() {
+        None
+    } else {
+        let listener = crate::ops::http::bind(&config.ops.listen).await?;
+        if let Some(addr) = crate::ops::http::local_addr(&listener) {
+            let _ = state.ops_addr.set(addr);
+        }
+        Some(AbortOnDrop(tokio::spawn(crate::ops::http::serve(
+            listener,
+            state.clone(),
+        ))))
+    };
     match config.dedup.store {
         DedupStoreKind::Embedded => {
             let store = Arc::new(EmbeddedStore::new(
@@ -147,11 +200,17 @@ pub async fn run_with_store<S: DedupStore>(
         max_deliver: std::sync::atomic::AtomicI64::new(max_deliver),
         ack_wait,
         ack_timeout: config.nats.request_timeout,
-        stats: state.stats.clone(),
+        metrics: state.metrics.clone(),
         worker_id: worker_id(),
         near: (config.dedup.near_duplicates, config.dedup.near_threshold),
     });
 
+    let _poller = AbortOnDrop(tokio::spawn(poll_server_metrics(
+        js.clone(),
+        config.clone(),
+        state.clone(),
+        handler.store.clone(),
+    )));
     let mut tasks = JoinSet::new();
     let permits = Arc::new(Semaphore::new(inflight));
     match config.input.mode {
@@ -198,8 +257,72 @@ pub async fn run_with_store<S: DedupStore>(
     if let Err(e) = tokio::time::timeout(Duration::from_secs(5), client.drain()).await {
         warn!(error = %e, "connection drain timed out");
     }
-    info!(summary = %state.stats.summary(), "stopped");
+    info!(summary = %state.metrics.summary(), "stopped");
     Ok(())
+}
+
+/// A background task that ends with the scope holding it.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Reads what only the server knows (consumer lag, dead letters held) into the metrics every
+/// `ops.lag_interval`, and what the store counts. Failures only leave the gauges as they were.
+async fn poll_server_metrics<S: DedupStore>(
+    js: async_nats::jetstream::Context,
+    config: Config,
+    state: Arc<WorkerState>,
+    store: Arc<S>,
+) {
+    let metrics = &state.metrics;
+    let mut tick = tokio::time::interval(config.ops.lag_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let durable = config.nats.consumer.durable.clone();
+    let mut consumer: Option<async_nats::jetstream::consumer::PullConsumer> = None;
+    loop {
+        tick.tick().await;
+        metrics.dedup_fallbacks.set(store.fallbacks() as i64);
+        if let Some(stream) = state.input_stream.get() {
+            if consumer.is_none() {
+                consumer = js
+                    .get_consumer_from_stream(durable.as_str(), stream.as_str())
+                    .await
+                    .ok();
+            }
+            if let Some(c) = consumer.as_mut() {
+                match c.info().await {
+                    Ok(info) => {
+                        let gauge = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+                        metrics.consumer_pending.set(gauge(info.num_pending));
+                        metrics
+                            .consumer_ack_pending
+                            .set(gauge(info.num_ack_pending as u64));
+                        metrics
+                            .consumer_redelivered
+                            .set(gauge(info.num_redelivered as u64));
+                        metrics.consumer_waiting.set(gauge(info.num_waiting as u64));
+                    }
+                    Err(e) => {
+                        tracing::debug!(error = %e, "consumer info unavailable");
+                        consumer = None;
+                    }
+                }
+            }
+        }
+        if let Ok(mut dlq) = js
+            .get_stream(config.output.dead_letter_stream.as_str())
+            .await
+            && let Ok(info) = dlq.info().await
+        {
+            metrics
+                .dead_letter_messages
+                .set(i64::try_from(info.state.messages).unwrap_or(i64::MAX));
+        }
+    }
 }
 
 /// This worker instance in record headers: host (the pod name in Kubernetes) and process id.
@@ -318,6 +441,7 @@ async fn consume_jetstream<S: DedupStore>(
             );
         }
         handler.max_deliver.store(max_deliver, Ordering::Relaxed);
+        let _ = state.input_stream.set(stream_name.clone());
         if !advisory_started {
             advisory_started = true;
             tokio::spawn(advisory::run(

@@ -138,7 +138,7 @@ impl Drop for NatsServer {
 }
 
 /// Short timings for tests, as `ENRICHER__...` variables.
-const TEST_SETTINGS: [(&str, &str); 9] = [
+const TEST_SETTINGS: [(&str, &str); 11] = [
     ("ENRICHER__NATS__CONSUMER__ACK_WAIT", "5s"),
     ("ENRICHER__NATS__CONSUMER__BACKOFF", "200ms,500ms,1s"),
     ("ENRICHER__NATS__CONSUMER__HEARTBEAT", "1s"),
@@ -148,6 +148,9 @@ const TEST_SETTINGS: [(&str, &str); 9] = [
     ("ENRICHER__WORKER__THREADS", "1"),
     ("ENRICHER__LOG__LEVEL", "info,html5ever=error"),
     ("ENRICHER__NATS__RETRY_ON_INITIAL_CONNECT", "true"),
+    // A free port each, so workers run side by side.
+    ("ENRICHER__OPS__LISTEN", "127.0.0.1:0"),
+    ("ENRICHER__OPS__LAG_INTERVAL", "300ms"),
 ];
 
 /// The environment a worker process needs: the test settings pointed at `url`, then `extra`
@@ -483,4 +486,52 @@ pub async fn take(
         }
     }
     out
+}
+
+/// A plain HTTP/1.1 GET (the ops endpoint speaks nothing fancier): status and body.
+pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).await?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+/// The value of one series (`name{labels}` exactly as exposed) in a Prometheus text scrape.
+pub fn metric(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+impl InProcessWorker {
+    /// The ops endpoint's address, once the worker has bound it.
+    pub async fn ops_addr(&self) -> std::net::SocketAddr {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(a) = self.state.ops_addr.get() {
+                return *a;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the ops endpoint was never bound"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
 }
