@@ -29,6 +29,52 @@ enum Command {
     Pipe,
     /// Validate the configuration and print the effective values (secrets redacted).
     CheckConfig,
+    /// Inspect and replay the dead-letter stream.
+    Dlq {
+        #[command(subcommand)]
+        command: DlqCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DlqCommand {
+    /// List dead letters, oldest first: sequence, age, reason, source subject, detail.
+    List {
+        #[command(flatten)]
+        select: Select,
+    },
+    /// Republish dead letters' original bytes to their source subjects, deleting each from the
+    /// dead-letter stream only after the republish is acknowledged.
+    Replay {
+        #[command(flatten)]
+        select: Select,
+        /// Show what would be replayed; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct Select {
+    /// Only dead letters with this reason (e.g. too_large, invalid_json, delivery_failed).
+    #[arg(long, value_parser = parse_reason)]
+    reason: Option<article_enricher::record::RejectReason>,
+    /// At most this many, oldest first.
+    #[arg(long)]
+    limit: Option<usize>,
+}
+
+fn parse_reason(s: &str) -> Result<article_enricher::record::RejectReason, String> {
+    ops::dlq::parse_reason(s).map_err(|e| e.to_string())
+}
+
+impl Select {
+    fn selection(&self) -> ops::dlq::Selection {
+        ops::dlq::Selection {
+            reason: self.reason,
+            limit: self.limit,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -54,7 +100,15 @@ fn main() -> ExitCode {
             ops::telemetry::init(&config.log);
             let stdin = std::io::stdin().lock();
             let stdout = std::io::stdout().lock();
-            match transport::stdio::run_pipe(&config, stdin, std::io::BufWriter::new(stdout)) {
+            let bar = ops::progress::PipeProgress::for_stderr();
+            let result = transport::stdio::run_pipe_with_progress(
+                &config,
+                stdin,
+                std::io::BufWriter::new(stdout),
+                |s| bar.update(s),
+            );
+            bar.finish();
+            match result {
                 Ok(summary) => {
                     eprintln!("article-enricher pipe: {summary}");
                     ExitCode::SUCCESS
@@ -62,6 +116,43 @@ fn main() -> ExitCode {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("article-enricher pipe: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Dlq { command } => {
+            ops::telemetry::init(&config.log);
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("article-enricher: cannot start the runtime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            let result = runtime.block_on(async {
+                match command {
+                    DlqCommand::List { select } => {
+                        let n = ops::dlq::list(&config, &select.selection(), &mut out).await?;
+                        eprintln!("article-enricher dlq: {n} dead letter(s) listed");
+                        Ok::<_, anyhow::Error>(())
+                    }
+                    DlqCommand::Replay { select, dry_run } => {
+                        let s = ops::dlq::replay(&config, &select.selection(), dry_run, &mut out)
+                            .await?;
+                        let what = if dry_run { " (dry run)" } else { "" };
+                        eprintln!("article-enricher dlq replay{what}: {s}");
+                        Ok(())
+                    }
+                }
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("article-enricher dlq: {e:#}");
                     ExitCode::FAILURE
                 }
             }

@@ -24,11 +24,18 @@ fn help_names_every_subcommand() {
     let o = run(&["--help"], &[]);
     assert!(o.status.success());
     let t = text(&o);
-    for cmd in ["run", "pipe", "check-config"] {
+    for cmd in ["run", "pipe", "check-config", "dlq"] {
         assert!(t.contains(cmd), "{cmd} missing from --help:\n{t}");
     }
-    for cmd in ["run", "pipe", "check-config"] {
+    for cmd in ["run", "pipe", "check-config", "dlq"] {
         assert!(run(&[cmd, "--help"], &[]).status.success());
+    }
+    let t = text(&run(&["dlq", "replay", "--help"], &[]));
+    for flag in ["--reason", "--limit", "--dry-run"] {
+        assert!(
+            t.contains(flag),
+            "{flag} missing from dlq replay --help:\n{t}"
+        );
     }
 }
 
@@ -94,6 +101,29 @@ fn check_config_reports_every_problem_with_its_path_and_fails() {
 }
 
 #[test]
+fn check_config_reports_impossible_values_of_every_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(
+        &file,
+        "[ops]\nlisten = \"everywhere\"\nlag_interval = \"0s\"\n\
+         [nats.consumer]\nbatch = 0\n[dedup]\nwindow = \"0s\"\n",
+    )
+    .unwrap();
+    let o = run(&["--config", file.to_str().unwrap(), "check-config"], &[]);
+    assert!(!o.status.success());
+    let t = text(&o);
+    for path in [
+        "ops.listen",
+        "ops.lag_interval",
+        "nats.consumer.batch",
+        "dedup.window",
+    ] {
+        assert!(t.contains(path), "{path} not reported:\n{t}");
+    }
+}
+
+#[test]
 fn a_missing_or_unparsable_file_is_a_clear_error() {
     let o = run(
         &["--config", "/nonexistent/enricher.toml", "check-config"],
@@ -117,6 +147,7 @@ fn run_without_a_server_exits_non_zero_with_a_message() {
             ("ENRICHER__NATS__URL", "nats://127.0.0.1:1"),
             ("ENRICHER__NATS__RETRY_ON_INITIAL_CONNECT", "false"),
             ("ENRICHER__NATS__CONNECT_TIMEOUT", "1s"),
+            ("ENRICHER__OPS__LISTEN", "127.0.0.1:0"),
         ],
     );
     assert!(!o.status.success());

@@ -92,8 +92,19 @@ fn memchr(b: &[u8]) -> Option<usize> {
 /// are the only errors (a rejected line is an output line, not an error).
 pub fn run_pipe(
     config: &Config,
+    input: impl BufRead,
+    output: impl Write,
+) -> io::Result<PipeSummary> {
+    run_pipe_with_progress(config, input, output, |_| {})
+}
+
+/// [`run_pipe`], calling `progress` with the counts so far after each chunk of lines (the
+/// binary draws its progress bar from it).
+pub fn run_pipe_with_progress(
+    config: &Config,
     mut input: impl BufRead,
     mut output: impl Write,
+    mut progress: impl FnMut(&PipeSummary),
 ) -> io::Result<PipeSummary> {
     let opts = PipelineOptions::from_config(config);
     let limit = opts.max_message_bytes;
@@ -206,6 +217,7 @@ pub fn run_pipe(
             out.push(b'\n');
             output.write_all(&out)?;
         }
+        progress(&summary);
     }
     output.flush()?;
     Ok(summary)
