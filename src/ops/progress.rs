@@ -19,7 +19,7 @@ impl PipeProgress {
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(4));
         let style = ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} {human_pos} articles, {per_sec} · {msg}",
+            "{spinner} {elapsed_precise} {human_pos} articles · {msg}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_spinner());
         bar.set_style(style);
@@ -30,7 +30,8 @@ impl PipeProgress {
     pub fn update(&self, s: &PipeSummary) {
         if let Some(bar) = &self.bar {
             bar.set_position(s.lines);
-            bar.set_message(Self::message(s));
+            let secs = bar.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!("{:.0}/s · {}", s.lines as f64 / secs, Self::message(s)));
         }
     }
 
