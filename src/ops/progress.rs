@@ -31,7 +31,11 @@ impl PipeProgress {
         if let Some(bar) = &self.bar {
             bar.set_position(s.lines);
             let secs = bar.elapsed().as_secs_f64().max(1e-3);
-            bar.set_message(format!("{:.0}/s · {}", s.lines as f64 / secs, Self::message(s)));
+            bar.set_message(format!(
+                "{:.0}/s · {}",
+                s.lines as f64 / secs,
+                Self::message(s)
+            ));
         }
     }
 
