@@ -22,5 +22,7 @@ COPY config/ /etc/article-enricher/
 USER 10001:10001
 ENV ENRICHER_CONFIG=/etc/article-enricher/docker.toml
 # The worker writes nothing to disk: the root filesystem can be mounted read-only.
+# The ops endpoint: /healthz, /readyz, /metrics, status page.
+EXPOSE 9090
 ENTRYPOINT ["/usr/local/bin/article-enricher"]
 CMD ["run"]

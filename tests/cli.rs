@@ -153,3 +153,47 @@ fn run_without_a_server_exits_non_zero_with_a_message() {
     assert!(!o.status.success());
     assert!(text(&o).contains("cannot connect to NATS"), "{}", text(&o));
 }
+
+/// `pipe` on a terminal draws a progress bar with the rate and counts by outcome; piped, its
+/// standard error holds only the summary line. (`script` from util-linux gives it a terminal.)
+#[test]
+fn pipe_draws_progress_only_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let mut lines = String::new();
+    for i in 0..600 {
+        lines.push_str(&format!(
+            "{{\"id\": \"a{i}\", \"text\": \"Council {i} met on Tuesday about the harbour.\"}}\n"
+        ));
+    }
+    lines.push_str("not json\n");
+    std::fs::write(&input, lines).unwrap();
+    let bin = env!("CARGO_BIN_EXE_article-enricher");
+
+    let piped = Command::new(bin)
+        .arg("pipe")
+        .env_clear()
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert!(piped.status.success());
+    let err = String::from_utf8_lossy(&piped.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("lines=601 new=600 exact_duplicates=0 near_duplicates=0 rejected=1"));
+
+    let typescript = dir.path().join("typescript");
+    let cmd = format!("{bin} pipe < {} > /dev/null", input.display());
+    let tty = Command::new("script")
+        .args(["-qec", &cmd, typescript.to_str().unwrap()])
+        .env_clear()
+        .env("TERM", "xterm")
+        .output()
+        .expect("script (util-linux) runs the command on a terminal");
+    assert!(tty.status.success());
+    let shown = std::fs::read_to_string(&typescript).unwrap_or_default()
+        + &String::from_utf8_lossy(&tty.stdout);
+    assert!(shown.contains("articles"), "no progress bar:\n{shown}");
+    assert!(shown.contains("/s"), "no rate:\n{shown}");
+    assert!(shown.contains("new ") && shown.contains("rejected "), "no counts:\n{shown}");
+    assert!(shown.contains("lines=601"), "no summary:\n{shown}");
+}
