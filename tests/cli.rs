@@ -194,6 +194,9 @@ fn pipe_draws_progress_only_on_a_terminal() {
         + &String::from_utf8_lossy(&tty.stdout);
     assert!(shown.contains("articles"), "no progress bar:\n{shown}");
     assert!(shown.contains("/s"), "no rate:\n{shown}");
-    assert!(shown.contains("new ") && shown.contains("rejected "), "no counts:\n{shown}");
+    assert!(
+        shown.contains("new ") && shown.contains("rejected "),
+        "no counts:\n{shown}"
+    );
     assert!(shown.contains("lines=601"), "no summary:\n{shown}");
 }

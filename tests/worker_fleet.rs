@@ -228,6 +228,34 @@ async fn while_the_kv_bucket_is_unavailable_articles_wait_and_are_not_lost() {
     worker.stop().await.unwrap();
 }
 
+/// A crash after "done" but before the input's ack: the redelivery (the same message, on a
+/// fresh replica with an empty cache) finds its own article done, acks it and publishes nothing.
+#[tokio::test]
+async fn a_worker_that_crashed_after_done_before_the_ack_acks_the_redelivery_only() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let config = kv_config(&server.url(), &[]);
+    let mut worker = spawn_worker(config.clone());
+    worker.ready().await;
+    let story = article(5);
+    publish_articles(&js, std::slice::from_ref(&story)).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 1, WAIT).await, 1);
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    worker.stop().await.unwrap();
+
+    // The same bytes again stand for the redelivery of the unacked message.
+    let mut worker = spawn_worker(config);
+    worker.ready().await;
+    publish_articles(&js, std::slice::from_ref(&story)).await;
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    assert_eq!(stream_len(&js, "ENRICHED").await, 1);
+    let m = &worker.state.metrics;
+    assert_eq!(m.outcome_count(OutcomeKind::AlreadyPublished), 1);
+    assert_eq!(m.outcome_count(OutcomeKind::New), 0);
+    assert_eq!(stream_len(&js, "ARTICLES_DLQ").await, 0);
+    worker.stop().await.unwrap();
+}
+
 /// The fleet store under crashes: three worker processes on the KV store, SIGKILLed and
 /// restarted in turn while stories and their copies stream in. Every story is published
 /// exactly once (copies held back), nothing is dead-lettered, the input drains.
