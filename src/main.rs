@@ -77,6 +77,15 @@ impl Select {
     }
 }
 
+/// The async runtime of a command, or `None` after saying why it cannot start.
+fn runtime(mut builder: tokio::runtime::Builder) -> Option<tokio::runtime::Runtime> {
+    builder
+        .enable_all()
+        .build()
+        .map_err(|e| eprintln!("article-enricher: cannot start the runtime: {e}"))
+        .ok()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref()) {
@@ -122,15 +131,8 @@ fn main() -> ExitCode {
         }
         Command::Dlq { command } => {
             ops::telemetry::init(&config.log);
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    eprintln!("article-enricher: cannot start the runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
+            let Some(runtime) = runtime(tokio::runtime::Builder::new_current_thread()) else {
+                return ExitCode::FAILURE;
             };
             let mut out = std::io::stdout().lock();
             let result = runtime.block_on(async {
@@ -159,15 +161,8 @@ fn main() -> ExitCode {
         }
         Command::Run => {
             ops::telemetry::init(&config.log);
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    eprintln!("article-enricher: cannot start the runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
+            let Some(runtime) = runtime(tokio::runtime::Builder::new_multi_thread()) else {
+                return ExitCode::FAILURE;
             };
             match runtime.block_on(worker::run(config, ops::shutdown::signal())) {
                 Ok(()) => ExitCode::SUCCESS,

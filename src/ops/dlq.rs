@@ -79,16 +79,10 @@ async fn connect(config: &Config) -> anyhow::Result<(async_nats::Client, jetstre
 /// Reads the selected dead letters, oldest first, as they stand now (letters added meanwhile,
 /// e.g. by a replayed article failing again, are left for the next run).
 async fn read(
-    js: &jetstream::Context,
-    config: &Config,
+    stream: &jetstream::stream::Stream,
     sel: &Selection,
 ) -> anyhow::Result<Vec<DeadLetter>> {
-    let name = &config.output.dead_letter_stream;
-    let mut stream = js
-        .get_stream(name.as_str())
-        .await
-        .with_context(|| format!("cannot open the dead-letter stream {name}"))?;
-    let state = stream.info().await?.state.clone();
+    let state = stream.cached_info().state.clone();
     let mut out = Vec::new();
     if state.messages == 0 {
         return Ok(out);
@@ -143,10 +137,21 @@ fn header(h: &HeaderMap, name: &str) -> Option<String> {
     h.get(name).map(|v| v.as_str().to_string())
 }
 
+/// The dead-letter stream (getting it fetches its current state).
+async fn open(
+    js: &jetstream::Context,
+    config: &Config,
+) -> anyhow::Result<jetstream::stream::Stream> {
+    let name = &config.output.dead_letter_stream;
+    js.get_stream(name.as_str())
+        .await
+        .with_context(|| format!("cannot open the dead-letter stream {name}"))
+}
+
 /// `dlq list`: one line per dead letter.
 pub async fn list(config: &Config, sel: &Selection, out: &mut impl Write) -> anyhow::Result<usize> {
     let (client, js) = connect(config).await?;
-    let letters = read(&js, config, sel).await?;
+    let letters = read(&open(&js, config).await?, sel).await?;
     writeln!(
         out,
         "{:>8}  {:>8}  {:<22}  {:<30}  DETAIL",
@@ -176,9 +181,9 @@ pub async fn replay(
     out: &mut impl Write,
 ) -> anyhow::Result<ReplaySummary> {
     let (client, js) = connect(config).await?;
-    let letters = read(&js, config, sel).await?;
+    let stream = open(&js, config).await?;
+    let letters = read(&stream, sel).await?;
     let stream_name = config.output.dead_letter_stream.clone();
-    let stream = js.get_stream(stream_name.as_str()).await?;
     let mut summary = ReplaySummary::default();
     for l in letters {
         let Some(subject) = l.source_subject.clone().filter(|s| !s.is_empty()) else {

@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -33,18 +32,12 @@ pub fn router(state: Arc<WorkerState>) -> Router {
 
 /// Serves until the task is dropped or aborted (the worker aborts it as it returns).
 pub async fn serve(listener: TcpListener, state: Arc<WorkerState>) {
-    let addr = listener.local_addr().ok();
-    if let Some(addr) = addr {
+    if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "ops endpoint listening");
     }
     if let Err(e) = axum::serve(listener, router(state)).await {
         tracing::error!(error = %e, "ops endpoint stopped");
     }
-}
-
-/// The local address of a bound listener, for logs and tests.
-pub fn local_addr(listener: &TcpListener) -> Option<SocketAddr> {
-    listener.local_addr().ok()
 }
 
 /// The process is up and its runtime answers.

@@ -109,7 +109,7 @@ pub async fn run_with_state(
         None
     } else {
         let listener = crate::ops::http::bind(&config.ops.listen).await?;
-        if let Some(addr) = crate::ops::http::local_addr(&listener) {
+        if let Ok(addr) = listener.local_addr() {
             let _ = state.ops_addr.set(addr);
         }
         Some(AbortOnDrop(tokio::spawn(crate::ops::http::serve(
@@ -313,14 +313,15 @@ async fn poll_server_metrics<S: DedupStore>(
                 }
             }
         }
-        if let Ok(mut dlq) = js
+        // Getting the stream fetches its info: one request per tick.
+        if let Ok(dlq) = js
             .get_stream(config.output.dead_letter_stream.as_str())
             .await
-            && let Ok(info) = dlq.info().await
         {
+            let held = dlq.cached_info().state.messages;
             metrics
                 .dead_letter_messages
-                .set(i64::try_from(info.state.messages).unwrap_or(i64::MAX));
+                .set(i64::try_from(held).unwrap_or(i64::MAX));
         }
     }
 }
