@@ -379,3 +379,98 @@ async fn on_outage_embedded_keeps_deciding_locally() {
     assert_eq!(stream_len(&js, "ARTICLES_DLQ").await, 0);
     worker.stop().await.unwrap();
 }
+
+fn kv_store(worker: &str) -> article_enricher::dedup::KvStore {
+    article_enricher::dedup::KvStore::new(article_enricher::dedup::KvSettings {
+        bucket: "article_hashes".into(),
+        bands_bucket: "article_bands".into(),
+        replicas: 1,
+        window: Duration::from_secs(3600),
+        pending_ttl: Duration::from_secs(30),
+        cache_entries: 100,
+        near_entries: 1000,
+        worker: worker.into(),
+        fallback_to_embedded: None,
+    })
+}
+
+/// Polls `store.near` until it finds an original (the bands bucket is followed asynchronously).
+async fn wait_near(
+    store: &article_enricher::dedup::KvStore,
+    sig: &article_enricher::pipeline::minhash::Signature,
+) -> Option<article_enricher::dedup::NearMatch> {
+    use article_enricher::dedup::DedupStore;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        if let Some(m) = store.near(sig, 0.6, now).await.unwrap() {
+            return Some(m);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    None
+}
+
+#[tokio::test]
+async fn replicas_follow_each_others_originals_live_and_across_a_server_restart() {
+    use article_enricher::dedup::DedupStore;
+    use article_enricher::pipeline::minhash::signature;
+    let mut server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let text = |tag: &str, n: usize| -> String {
+        (0..n)
+            .map(|i| format!("{tag}{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+    };
+    // Both replicas carry the same worker name, as a restarted container does.
+    let a = kv_store("host-1");
+    let b = kv_store("host-1");
+    a.attach(&js).await.unwrap();
+    b.attach(&js).await.unwrap();
+
+    let first = signature(&text("first", 300)).unwrap();
+    assert_eq!(b.near(&first, 0.6, now()).await.unwrap(), None);
+    a.remember_near(&first, "story-1", now()).await.unwrap();
+    let m = wait_near(&b, &first).await.expect("b sees a's original");
+    assert_eq!(m.of, "story-1");
+
+    // The server goes away and comes back: the watch resumes and sees what came after.
+    server.kill();
+    server.restart();
+    let (_c2, js2) = connect(&server.url()).await;
+    let second = signature(&text("second", 300)).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while a.remember_near(&second, "story-2", now()).await.is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a cannot write after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let m = wait_near(&b, &second)
+        .await
+        .expect("b follows after the restart");
+    assert_eq!(m.of, "story-2");
+
+    // A replica started later loads the history.
+    let c = kv_store("host-2");
+    c.attach(&js2).await.unwrap();
+    assert_eq!(
+        c.near(&first, 0.6, now()).await.unwrap().map(|m| m.of),
+        Some("story-1".into())
+    );
+    assert_eq!(
+        c.near(&second, 0.6, now()).await.unwrap().map(|m| m.of),
+        Some("story-2".into())
+    );
+    let unrelated = signature(&text("other", 300)).unwrap();
+    assert_eq!(c.near(&unrelated, 0.6, now()).await.unwrap(), None);
+}

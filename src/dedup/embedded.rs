@@ -10,7 +10,7 @@
 //! by the output stream's `Nats-Msg-Id` window instead.
 
 use super::{Claim, ClaimToken, DedupError, DedupStore, HashKey, NearMatch};
-use crate::pipeline::minhash::{Compact, Signature};
+use crate::pipeline::minhash::{BANDS, Compact, Signature};
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
@@ -85,12 +85,12 @@ impl Generation {
         packed
     }
 
-    fn insert_near(&mut self, sig: &Signature, id: &str) {
+    fn insert_near(&mut self, bands: &[u64; BANDS], compact: Compact, id: &str) {
         let packed = self.push_id(id);
         let at = self.near.len() as u32;
-        self.near.push((sig.compact(), packed));
-        for band in sig.bands() {
-            self.bands.entry(band).or_insert(at);
+        self.near.push((compact, packed));
+        for band in bands {
+            self.bands.entry(*band).or_insert(at);
         }
     }
 
@@ -270,12 +270,24 @@ impl EmbeddedStore {
 
     /// Remembers an original for later near copies.
     pub fn remember_near_sync(&self, sig: &Signature, id: &str, now: Duration) {
+        self.remember_near_parts(&sig.bands(), sig.compact(), id, now);
+    }
+
+    /// [`Self::remember_near_sync`] from a signature's band keys and compact form (what the
+    /// fleet's store shares between replicas).
+    pub fn remember_near_parts(
+        &self,
+        bands: &[u64; BANDS],
+        compact: Compact,
+        id: &str,
+        now: Duration,
+    ) {
         let mut g = self.lock();
-        let now = now.as_secs();
-        g.rotate_if_due(now);
+        g.rotate_if_due(now.as_secs());
         if let Some(gen_) = g.generations.back_mut() {
-            gen_.insert_near(sig, id);
+            gen_.insert_near(bands, compact, id);
         }
+        g.evict_over_limit();
     }
 
     pub fn stats(&self) -> EmbeddedStats {
@@ -329,10 +341,19 @@ impl Inner {
             g.insert(key, id);
             self.len += g.map.len() - before;
         }
-        while self.len > self.max_entries && self.generations.len() > 1 {
+        self.evict_over_limit();
+    }
+
+    /// Drops the oldest generations while either the hashes or the near originals exceed
+    /// `max_entries` (a store used only for near copies is bounded too).
+    fn evict_over_limit(&mut self) {
+        let near = |gens: &VecDeque<Generation>| gens.iter().map(|g| g.near.len()).sum::<usize>();
+        while (self.len > self.max_entries || near(&self.generations) > self.max_entries)
+            && self.generations.len() > 1
+        {
             if let Some(g) = self.generations.pop_front() {
                 self.len -= g.map.len();
-                self.evicted += g.map.len() as u64;
+                self.evicted += g.map.len().max(g.near.len()) as u64;
             }
         }
     }
@@ -472,6 +493,19 @@ mod tests {
             s.claim_sync(k(9_999), "x", t(1)),
             Claim::Duplicate { .. }
         ));
+    }
+
+    #[test]
+    fn near_originals_alone_are_bounded_by_count() {
+        let s = EmbeddedStore::new(Duration::from_secs(86_400), 800);
+        for i in 0..5_000u64 {
+            let words: Vec<String> = (0..20).map(|w| format!("a{i}w{w}")).collect();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            s.remember_near_sync(&sig(&words), "id", t(0));
+        }
+        let near: usize = s.lock().generations.iter().map(|g| g.near.len()).sum();
+        assert!(near <= 800 + 100, "{near}");
+        assert!(s.stats().evicted > 0);
     }
 
     #[test]

@@ -11,16 +11,25 @@
 //! "done" before the output is safe: unlike a dedupe that writes its key before the output
 //! succeeds, no crash turns an unpublished article into a duplicate.
 //!
+//! Near copies are looked up in memory: every replica follows the bands bucket (one key per
+//! published original, holding its band keys and compact signature) with a KV watch and keeps
+//! a bounded local index of it, so asking "is this a near copy?" costs no round trip and an
+//! original costs one KV write. The price is that an original published on another replica in
+//! the last few milliseconds may not be seen yet (its near copy is then published unmarked);
+//! exact copies are never affected, they go through the hashes bucket.
+//!
 //! Done keys are cached locally (bounded), so hot duplicates cost no round trip. The buckets are
 //! created as plain streams with the KV settings, which works on nats-server 2.9 (where
 //! async-nats' `create_key_value` fails) as on current servers, then bound with
 //! `get_key_value`.
 
+use super::EmbeddedStore;
 use super::{Claim, ClaimToken, DedupError, DedupStore, HashKey, NearMatch};
-use crate::pipeline::minhash::{Compact, Signature};
+use crate::pipeline::minhash::{BANDS, Compact, PERMUTATIONS, Signature};
 use async_nats::jetstream::{self, kv, stream};
+use futures::StreamExt;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// What a [`KvStore`] needs to know.
@@ -36,6 +45,8 @@ pub struct KvSettings {
     pub pending_ttl: Duration,
     /// Done keys kept in the local cache at most.
     pub cache_entries: usize,
+    /// Originals kept in the local near-duplicate index at most.
+    pub near_entries: usize,
     /// This replica's name, written into its claims.
     pub worker: String,
     /// While the buckets cannot be reached, decide with an in-process store (and count it)
@@ -43,12 +54,17 @@ pub struct KvSettings {
     pub fallback_to_embedded: Option<(Duration, usize)>,
 }
 
+/// How long attaching waits for the near-duplicate history to load.
+const CATCH_UP: Duration = Duration::from_secs(30);
+
 /// Claim tokens of the fallback store carry this bit (KV revisions never reach it).
 const FALLBACK_TOKEN: u64 = 1 << 63;
 
 struct Buckets {
     hashes: kv::Store,
     bands: kv::Store,
+    /// The task following the bands bucket into `near_index`.
+    follower: tokio::task::JoinHandle<()>,
 }
 
 /// See the module documentation.
@@ -56,9 +72,22 @@ pub struct KvStore {
     settings: KvSettings,
     buckets: OnceLock<Buckets>,
     cache: Mutex<DoneCache>,
-    fallback: Option<super::EmbeddedStore>,
+    /// Every original of the fleet within the window (bounded), fed by the bands bucket.
+    near_index: Arc<EmbeddedStore>,
+    /// This store's name in the bands bucket: the worker's name plus a nonce, since a restarted
+    /// container keeps its host name and pid, and must still load its earlier originals.
+    instance: String,
+    fallback: Option<EmbeddedStore>,
     /// Decisions taken by the fallback store.
     pub fallbacks: std::sync::atomic::AtomicU64,
+}
+
+impl Drop for KvStore {
+    fn drop(&mut self) {
+        if let Some(b) = self.buckets.get() {
+            b.follower.abort();
+        }
+    }
 }
 
 /// Two generations of done keys: lookups see both, inserts go to the young one, and when it is
@@ -132,8 +161,135 @@ fn hash_key(key: HashKey) -> String {
     format!("{:032x}", key.0)
 }
 
-fn band_key(band: usize, hash: u64) -> String {
-    format!("{band:02}.{hash:016x}")
+/// One key per original in the bands bucket.
+fn original_key(id: &str) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(id.as_bytes()))
+}
+
+/// An original as the bands bucket holds it.
+#[derive(Debug, PartialEq)]
+struct Original<'a> {
+    bands: [u64; BANDS],
+    compact: Compact,
+    worker: &'a str,
+    id: &'a str,
+}
+
+/// Version byte of the bands bucket's values (a different one is skipped, not misread).
+const ORIGINAL_V1: u8 = 1;
+
+impl Original<'_> {
+    /// Version, band keys (little-endian), compact signature, worker length and worker, id.
+    fn encode(sig: &Signature, worker: &str, id: &str) -> bytes::Bytes {
+        let worker = truncate_at_char(worker, 255);
+        let mut out = Vec::with_capacity(2 + BANDS * 8 + PERMUTATIONS + worker.len() + id.len());
+        out.push(ORIGINAL_V1);
+        for band in sig.bands() {
+            out.extend_from_slice(&band.to_le_bytes());
+        }
+        out.extend_from_slice(&sig.compact().0);
+        out.push(worker.len() as u8);
+        out.extend_from_slice(worker.as_bytes());
+        out.extend_from_slice(id.as_bytes());
+        out.into()
+    }
+
+    fn decode(value: &[u8]) -> Option<Original<'_>> {
+        let (&version, rest) = value.split_first()?;
+        if version != ORIGINAL_V1 || rest.len() < BANDS * 8 + PERMUTATIONS + 1 {
+            return None;
+        }
+        let (band_bytes, rest) = rest.split_at(BANDS * 8);
+        let mut bands = [0u64; BANDS];
+        for (b, chunk) in bands.iter_mut().zip(band_bytes.chunks_exact(8)) {
+            *b = u64::from_le_bytes(chunk.try_into().ok()?);
+        }
+        let (compact_bytes, rest) = rest.split_at(PERMUTATIONS);
+        let compact = Compact(compact_bytes.try_into().ok()?);
+        let (&worker_len, rest) = rest.split_first()?;
+        let worker = rest.get(..usize::from(worker_len))?;
+        let id = rest.get(usize::from(worker_len)..)?;
+        Some(Original {
+            bands,
+            compact,
+            worker: std::str::from_utf8(worker).ok()?,
+            id: std::str::from_utf8(id).ok()?,
+        })
+    }
+}
+
+/// `worker#nonce`, unique per store instance (time and a process-wide counter).
+fn instance_name(worker: &str) -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let nonce = xxhash_rust::xxh3::xxh3_64(&[t.to_le_bytes(), n.to_le_bytes()].concat());
+    format!("{}#{:08x}", truncate_at_char(worker, 200), nonce as u32)
+}
+
+fn truncate_at_char(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Follows the bands bucket (its history first, then every new original) into `index`,
+/// skipping this replica's own originals (already there). Resumes after the last revision seen
+/// when the watch breaks (a server restart, a reconnect). `caught_up` fires once the history
+/// has been read.
+async fn follow_originals(
+    bands: kv::Store,
+    index: Arc<EmbeddedStore>,
+    me: String,
+    empty_at_start: bool,
+    caught_up: tokio::sync::oneshot::Sender<()>,
+) {
+    let mut caught_up = Some(caught_up);
+    if empty_at_start && let Some(tx) = caught_up.take() {
+        let _ = tx.send(());
+    }
+    let mut next: Option<u64> = None;
+    loop {
+        let watch = match next {
+            None => bands.watch_with_history(">").await,
+            Some(revision) => bands.watch_all_from_revision(revision).await,
+        };
+        let mut watch = match watch {
+            Ok(w) => w,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot follow the near-duplicate bucket; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        while let Some(entry) = watch.next().await {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the near-duplicate bucket's watch broke; resuming");
+                    break;
+                }
+            };
+            next = Some(entry.revision + 1);
+            if entry.operation == kv::Operation::Put
+                && let Some(o) = Original::decode(&entry.value)
+                && o.worker != me
+            {
+                let at = u64::try_from(entry.created.unix_timestamp()).unwrap_or(0);
+                index.remember_near_parts(&o.bands, o.compact, o.id, Duration::from_secs(at));
+            }
+            if entry.delta == 0
+                && let Some(tx) = caught_up.take()
+            {
+                let _ = tx.send(());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 fn err(what: &str, e: impl std::fmt::Display) -> DedupError {
@@ -145,8 +301,10 @@ impl KvStore {
         let cap = settings.cache_entries;
         let fallback = settings
             .fallback_to_embedded
-            .map(|(window, max)| super::EmbeddedStore::new(window, max));
+            .map(|(window, max)| EmbeddedStore::new(window, max));
         KvStore {
+            near_index: Arc::new(EmbeddedStore::new(settings.window, settings.near_entries)),
+            instance: instance_name(&settings.worker),
             fallback,
             fallbacks: std::sync::atomic::AtomicU64::new(0),
             settings,
@@ -199,8 +357,12 @@ impl KvStore {
     }
 
     /// Creates the bucket's stream with the settings KV uses when it is missing (leaving an
-    /// existing one as it is), then binds the bucket.
-    async fn bucket(&self, js: &jetstream::Context, name: &str) -> Result<kv::Store, DedupError> {
+    /// existing one as it is), then binds the bucket. Also says whether it holds no values.
+    async fn bucket(
+        &self,
+        js: &jetstream::Context,
+        name: &str,
+    ) -> Result<(kv::Store, bool), DedupError> {
         let s = &self.settings;
         let config = stream::Config {
             name: format!("KV_{name}"),
@@ -215,12 +377,22 @@ impl KvStore {
             duplicate_window: s.window.min(Duration::from_secs(120)),
             ..Default::default()
         };
-        js.get_or_create_stream(config)
+        let mut stream = js
+            .get_or_create_stream(config)
             .await
             .map_err(|e| err(&format!("cannot create the KV bucket {name}"), e))?;
-        js.get_key_value(name)
+        let empty = stream
+            .info()
             .await
-            .map_err(|e| err(&format!("cannot bind the KV bucket {name}"), e))
+            .map_err(|e| err(&format!("cannot read the KV bucket {name}"), e))?
+            .state
+            .messages
+            == 0;
+        let store = js
+            .get_key_value(name)
+            .await
+            .map_err(|e| err(&format!("cannot bind the KV bucket {name}"), e))?;
+        Ok((store, empty))
     }
 
     async fn take_over(
@@ -289,9 +461,34 @@ impl DedupStore for KvStore {
         if self.buckets.get().is_some() {
             return Ok(());
         }
-        let hashes = self.bucket(js, &self.settings.bucket).await?;
-        let bands = self.bucket(js, &self.settings.bands_bucket).await?;
-        let _ = self.buckets.set(Buckets { hashes, bands });
+        let (hashes, _) = self.bucket(js, &self.settings.bucket).await?;
+        let (bands, empty) = self.bucket(js, &self.settings.bands_bucket).await?;
+        let (tx, caught_up) = tokio::sync::oneshot::channel();
+        let follower = tokio::spawn(follow_originals(
+            bands.clone(),
+            self.near_index.clone(),
+            self.instance.clone(),
+            empty,
+            tx,
+        ));
+        if self
+            .buckets
+            .set(Buckets {
+                hashes,
+                bands,
+                follower,
+            })
+            .is_err()
+        {
+            return Ok(());
+        }
+        // Near copies of the fleet's recent originals are only found once they are indexed;
+        // a huge history should not hold the worker back for ever, though.
+        if tokio::time::timeout(CATCH_UP, caught_up).await.is_err() {
+            tracing::warn!(
+                "the near-duplicate index is still loading; near copies of older originals may be missed meanwhile"
+            );
+        }
         Ok(())
     }
 
@@ -337,13 +534,8 @@ impl DedupStore for KvStore {
         threshold: f64,
         now: Duration,
     ) -> Result<Option<NearMatch>, DedupError> {
-        match self.near_kv(sig, threshold).await {
-            Err(e) => match self.fall_back(&e) {
-                Some(f) => Ok(f.near_sync(sig, threshold, now)),
-                None => Err(e),
-            },
-            ok => ok,
-        }
+        // In memory: see the module documentation.
+        Ok(self.near_index.near_sync(sig, threshold, now))
     }
 
     async fn remember_near(
@@ -352,15 +544,11 @@ impl DedupStore for KvStore {
         id: &str,
         now: Duration,
     ) -> Result<(), DedupError> {
+        self.near_index.remember_near_sync(sig, id, now);
         match self.remember_near_kv(sig, id).await {
-            Err(e) => match self.fall_back(&e) {
-                Some(f) => {
-                    f.remember_near_sync(sig, id, now);
-                    Ok(())
-                }
-                None => Err(e),
-            },
-            ok => ok,
+            // This replica still finds its near copies; the others will not.
+            Err(e) if self.fall_back(&e).is_some() => Ok(()),
+            other => other,
         }
     }
 }
@@ -421,59 +609,13 @@ impl KvStore {
         }
     }
 
-    async fn near_kv(
-        &self,
-        sig: &Signature,
-        threshold: f64,
-    ) -> Result<Option<NearMatch>, DedupError> {
-        let b = self.buckets()?;
-        let compact = sig.compact();
-        let gets = sig
-            .bands()
-            .into_iter()
-            .enumerate()
-            .map(|(i, h)| b.bands.get(band_key(i, h)));
-        let values = futures::future::join_all(gets).await;
-        let mut best: Option<NearMatch> = None;
-        for v in values {
-            let Some(v) = v.map_err(|e| err("KV read", e))? else {
-                continue;
-            };
-            let text = String::from_utf8_lossy(&v);
-            let Some((hex, of)) = text.split_once(' ') else {
-                continue;
-            };
-            let Some(other) = Compact::from_hex(hex) else {
-                continue;
-            };
-            let similarity = compact.similarity(&other);
-            if similarity >= threshold && best.as_ref().is_none_or(|b| similarity > b.similarity) {
-                best = Some(NearMatch {
-                    of: of.to_string(),
-                    similarity,
-                });
-            }
-        }
-        Ok(best)
-    }
-
     async fn remember_near_kv(&self, sig: &Signature, id: &str) -> Result<(), DedupError> {
         let b = self.buckets()?;
-        let value = bytes::Bytes::from(format!("{} {id}", sig.compact().to_hex()));
-        let creates = sig
-            .bands()
-            .into_iter()
-            .enumerate()
-            .map(|(i, h)| b.bands.create(band_key(i, h), value.clone()));
-        for r in futures::future::join_all(creates).await {
-            match r {
-                // The first original keeps the band.
-                Ok(_) => {}
-                Err(e) if e.kind() == kv::CreateErrorKind::AlreadyExists => {}
-                Err(e) => return Err(err("KV create", e)),
-            }
-        }
-        Ok(())
+        b.bands
+            .put(original_key(id), Original::encode(sig, &self.instance, id))
+            .await
+            .map(|_| ())
+            .map_err(|e| err("KV put", e))
     }
 }
 
@@ -496,7 +638,28 @@ mod tests {
         assert_eq!(Value::parse("done a b"), Some(Value::Done { id: "a b" }));
         assert_eq!(Value::parse("garbage"), None);
         assert_eq!(hash_key(HashKey(1)).len(), 32);
-        assert_eq!(band_key(3, 0xab), "03.00000000000000ab");
+        assert_eq!(original_key("a"), original_key("a"));
+        assert_ne!(original_key("a"), original_key("b"));
+    }
+
+    #[test]
+    fn originals_round_trip_and_garbage_is_skipped() {
+        let text: Vec<String> = (0..50).map(|i| format!("w{i}")).collect();
+        let sig = crate::pipeline::minhash::signature(&text.join(" ")).unwrap();
+        let v = Original::encode(&sig, "host:1", "id ✓ with spaces");
+        let o = Original::decode(&v).unwrap();
+        assert_eq!(o.bands, sig.bands());
+        assert_eq!(o.compact, sig.compact());
+        assert_eq!((o.worker, o.id), ("host:1", "id ✓ with spaces"));
+        // A long worker name is cut at a character boundary.
+        let long = "é".repeat(200);
+        let o2 = Original::encode(&sig, &long, "x");
+        let d = Original::decode(&o2).unwrap();
+        assert!(d.worker.len() <= 255 && long.starts_with(d.worker));
+        assert_eq!(d.id, "x");
+        for bad in [&b""[..], &[2u8; 300][..], &v[..100]] {
+            assert_eq!(Original::decode(bad), None);
+        }
     }
 
     #[test]

@@ -389,16 +389,21 @@ impl<S: DedupStore> Handler<S> {
             Ok(ack) => {
                 m.bytes_out.inc_by(out_bytes);
                 m.removed(p.record.removed.iter().map(|r| r.kind.as_str()));
-                if let Err(e) = self.store.commit(token, epoch_now()).await {
+                // Only originals are remembered, so `of` always names a published original.
+                let remember = async {
+                    match sig.filter(|_| near.is_none()) {
+                        Some(sig) => self.store.remember_near(sig, id, epoch_now()).await,
+                        None => Ok(()),
+                    }
+                };
+                let (committed, remembered) =
+                    tokio::join!(self.store.commit(token, epoch_now()), remember);
+                if let Err(e) = committed {
                     // The record is out; only the memory of it is missing. The output stream's
                     // Nats-Msg-Id window still stops a second copy from being stored.
                     warn!(error = %e, "could not record the published hash");
                 }
-                // Only originals are remembered, so `of` always names a published original.
-                if near.is_none()
-                    && let Some(sig) = sig
-                    && let Err(e) = self.store.remember_near(sig, id, epoch_now()).await
-                {
+                if let Err(e) = remembered {
                     warn!(error = %e, "could not remember the article for near copies");
                 }
                 self.ack(msg).await;

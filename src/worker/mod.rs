@@ -134,6 +134,7 @@ pub async fn run_with_state(
                 // A claim is stale once its delivery would have been redelivered anyway.
                 pending_ttl: config.nats.consumer.ack_wait,
                 cache_entries: config.dedup.kv.cache_entries,
+                near_entries: config.dedup.max_entries,
                 worker: worker_id(),
                 fallback_to_embedded: (config.dedup.kv.on_outage == KvOutage::Embedded)
                     .then_some((config.dedup.window, config.dedup.max_entries)),
