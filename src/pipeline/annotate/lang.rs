@@ -13,6 +13,49 @@ const SAMPLE_BYTES: usize = 4096;
 /// answer pays for the whole sample.
 const FIRST_LOOK_BYTES: usize = 512;
 
+/// How much of the sample the English pre-check reads.
+const PRECHECK_BYTES: usize = 1024;
+
+/// English function words that are rare as words in other languages written in Latin script.
+static ENGLISH_FUNCTION: super::lexicon::WordSet = super::lexicon::WordSet::new(&[
+    "the", "and", "of", "that", "with", "was", "were", "for", "this", "which", "from", "have",
+    "has", "been", "would", "their", "they", "said", "his", "her", "its", "are", "will", "not",
+    "but", "who", "after", "by", "at", "it", "to", "is", "an", "be", "he", "she", "we", "had",
+    "there", "about", "than", "when", "what", "could", "into", "our", "more", "also",
+]);
+
+/// The cheap answer for the most common case: whatlang costs about 90 µs however short the
+/// text (it scores every language of the script), while plain English prose gives itself away
+/// by its function words in a few microseconds. Only a clear case answers: ASCII letters only
+/// (an accented word or another script goes to the detector), at least 60 words, and English
+/// function words making a fifth of them (news prose: a quarter to two fifths) with "the" at
+/// least one word in 33 (no other language writes it).
+fn clearly_english(sample: &str) -> bool {
+    let mut end = PRECHECK_BYTES.min(sample.len());
+    while !sample.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &sample[..end];
+    if sample.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
+        return false;
+    }
+    let (mut words, mut function, mut the) = (0usize, 0usize, 0usize);
+    let mut buf = String::new();
+    for w in sample
+        .split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        buf.clear();
+        buf.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        if ENGLISH_FUNCTION.contains(buf.as_str()) {
+            function += 1;
+            the += usize::from(buf == "the");
+        }
+    }
+    words >= 60 && function * 5 >= words && the * 33 >= words
+}
+
 /// ISO 639-1 where the language has one, else ISO 639-3 (SPEC).
 pub fn iso_code(lang: Lang) -> &'static str {
     match lang.code() {
@@ -123,6 +166,9 @@ pub fn detect(
         end -= 1;
     }
     let sample = &sample[..end];
+    if hint.is_none_or(|h| from_hint(h) == Some(Lang::Eng)) && clearly_english(sample) {
+        return Some(("en".into(), 1.0));
+    }
     let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
     let mut first = FIRST_LOOK_BYTES.min(sample.len());
     while !sample.is_char_boundary(first) {
@@ -202,6 +248,23 @@ mod tests {
                 .0,
             "ko"
         );
+    }
+
+    #[test]
+    fn the_english_precheck_answers_only_clear_cases() {
+        let english = "The council approved the harbour plan on Tuesday after a long debate about its cost, and the mayor said that work would begin in the spring. ".repeat(4);
+        assert!(clearly_english(&english));
+        assert_eq!(d(&english), Some(("en".into(), 1.0)));
+        // Too short, accented, or another language: the detector decides.
+        assert!(!clearly_english("The council approved the plan."));
+        assert!(!clearly_english(&format!("{english} Café")));
+        let dutch = "De gemeenteraad heeft het plan voor de haven op dinsdag goedgekeurd na een lang debat over de kosten, en de burgemeester zei dat het werk in het voorjaar zou beginnen. Het is een plan dat was besproken in de raad. ".repeat(4);
+        assert!(!clearly_english(&dutch));
+        assert_eq!(d(&dutch).unwrap().0, "nl");
+        let german = "Der Stadtrat hat den Plan für den Hafen am Dienstag nach langer Debatte genehmigt und der Bürgermeister sagte, die Arbeiten würden im Frühjahr beginnen. Es war ein Plan, der in der Stadt umstritten war. ".repeat(4);
+        assert!(!clearly_english(&german));
+        // A hint of another language leaves it to the detector.
+        assert!(detect(None, &[english], Some("de")).is_some());
     }
 
     #[test]
