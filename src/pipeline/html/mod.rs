@@ -123,6 +123,23 @@ fn reconcile(ours: String, body: &str) -> String {
     ours
 }
 
+/// Readability's text is taken as it is unless it is short and the page's long paragraphs say
+/// far more that it does not hold: then readability chose a fragment (one slide of a gallery, a
+/// byline box) and the paragraphs are the text.
+fn fragment_fallback(ours: String, html: &str) -> String {
+    if ours.len() >= 2000 {
+        return ours;
+    }
+    let alt = render::paragraphs(html);
+    if alt.len() < 500 || alt.len() < ours.len() * 2 {
+        return ours;
+    }
+    let a = shingles(&alt);
+    let o = shingles(&ours);
+    let covered = a.iter().filter(|s| o.contains(s)).count() as f64 / a.len().max(1) as f64;
+    if covered < 0.5 { alt } else { ours }
+}
+
 fn absolute_http(url: Option<&str>) -> Option<&str> {
     url.filter(|u| url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https")))
 }
@@ -155,6 +172,7 @@ pub fn extract(
         },
         Err(_) => (String::new(), None),
     };
+    let text = fragment_fallback(text, html);
     let text = match meta.article_body.as_deref() {
         Some(body) => reconcile(text, body),
         None => text,
@@ -220,6 +238,53 @@ mod tests {
         assert!(reconcile(fragment, &long_body).contains("Residents were divided"));
         // A good extraction stands.
         assert_eq!(reconcile(story.to_string(), story), story);
+    }
+
+    #[test]
+    fn a_gallery_that_readability_reads_as_a_fragment_falls_back_to_its_paragraphs() {
+        let slide = |i: usize| {
+            format!(
+                "<div class=\"gallery-slide slide-{i}\"><h4>Couple {i}</h4><img src=\"x{i}.jpg\">\
+                 <p class=\"wp-caption-text\">Credit: Agency</p><p>Couple number {i} met at a \
+                 festival in the summer, and they have spoken openly about the arrangement in several \
+                 interviews since then, most recently on a podcast.</p></div>"
+            )
+        };
+        let slides: String = (0..8).map(slide).collect();
+        let html = format!(
+            "<html><body class=\"single has-sidebar react-widget\"><header><p>Site navigation \
+             and a long tagline that is not part of any story at all, really.</p></header>\
+             <article><div class=\"info-meta\">Oct 24, 2019 | By Jane Doe</div>\
+             <div class=\"article-content carousel-gallery\">{slides}</div></article>\
+             <div class=\"comments\"><p>A reader comment that goes on for quite a while about \
+             nothing in particular, as comments do.</p></div></body></html>"
+        );
+        let x = extract(
+            &html,
+            Some("https://a.example/g/couples"),
+            &Default::default(),
+        );
+        for i in 0..8 {
+            assert!(
+                x.text.contains(&format!("Couple number {i} met")),
+                "{}",
+                x.text
+            );
+        }
+        assert!(!x.text.contains("A reader comment"));
+        assert!(!x.text.contains("Site navigation"));
+        // A page readability reads well keeps readability's text.
+        let story = "<p>The council approved the harbour plan on Tuesday after a long debate \
+                     about its cost and the schedule of the works.</p>"
+            .repeat(5);
+        let page = format!(
+            "<html><body><article>{story}</article><div class=\"related\"><p>Another story \
+             about something else entirely, with a long teaser paragraph here.</p></div></body></html>"
+        );
+        assert_eq!(
+            fragment_fallback("ours".repeat(600), &page),
+            "ours".repeat(600)
+        );
     }
 
     #[test]

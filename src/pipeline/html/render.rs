@@ -263,6 +263,98 @@ pub fn render(article_html: &str) -> String {
     out
 }
 
+/// Class and id words that put a paragraph outside the story in [`paragraphs`]: fewer than
+/// [`NOISE_WORDS`], since there the story itself sits in gallery slides and captioned items.
+const FALLBACK_FURNITURE: &[&str] = &[
+    "comment",
+    "comments",
+    "related",
+    "recommended",
+    "sidebar",
+    "footer",
+    "newsletter",
+    "promo",
+    "share",
+    "social",
+    "nav",
+    "menu",
+    "breadcrumb",
+    "byline",
+    "author",
+    "bio",
+    "cookie",
+    "consent",
+    "subscribe",
+    "signup",
+    "widget",
+    "trending",
+    "popular",
+    "caption",
+    "credit",
+    "disclaimer",
+    "advert",
+    "ad",
+];
+
+/// Containers above a paragraph whose class and id [`paragraphs`] reads.
+const FALLBACK_LEVELS: usize = 4;
+
+/// Shortest paragraph [`paragraphs`] keeps: shorter ones on a page are mostly teasers, bylines
+/// and captions.
+const MIN_PARAGRAPH_CHARS: usize = 60;
+
+/// The page's long paragraphs outside its furniture, in page order: the fallback when
+/// readability settles on a fragment (galleries and listicles spread the story over many
+/// sibling containers, one slide or item each).
+pub fn paragraphs(html: &str) -> String {
+    let doc = Document::from(html);
+    doc.select(DROP_ELEMENTS).remove();
+    doc.select("header, footer").remove();
+    let mut out = String::new();
+    for p in doc.select("p").nodes() {
+        let text = p.text();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.chars().count() < MIN_PARAGRAPH_CHARS {
+            continue;
+        }
+        let links: usize = p
+            .descendants_it()
+            .filter(|n| n.node_name().is_some_and(|name| &*name == "a"))
+            .map(|a| a.text().split_whitespace().map(str::len).sum::<usize>())
+            .sum();
+        if links * 2 > text.len() {
+            continue;
+        }
+        // Only the nearest containers: the outer ones name the page's layout ("has-sidebar",
+        // "react-widget" on the body), not what the paragraph is.
+        let mut furniture = false;
+        let mut up = p.parent();
+        let mut levels = 0;
+        while let Some(node) = up.filter(|_| levels < FALLBACK_LEVELS) {
+            levels += 1;
+            if node.is_element()
+                && !node
+                    .node_name()
+                    .is_some_and(|n| matches!(&*n, "body" | "html"))
+                && class_words(&node)
+                    .iter()
+                    .any(|w| FALLBACK_FURNITURE.contains(&w.as_str()))
+            {
+                furniture = true;
+                break;
+            }
+            up = node.parent();
+        }
+        if !furniture {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
 fn flush(out: &mut String, line: &mut String) {
     let t = line.split_whitespace().collect::<Vec<_>>().join(" ");
     if !t.is_empty() {
