@@ -78,8 +78,11 @@ async fn metrics_count_every_outcome() {
     }
     let sent: usize = payloads.iter().map(Vec::len).sum();
 
-    let m = scrape_until(addr, "the dead-letter gauge", |m| {
+    // The server-side gauges are polled: wait for a poll made after the last ack.
+    let m = scrape_until(addr, "the dead letters and an idle consumer", |m| {
         metric(m, "enricher_dead_letter_messages") == Some(2.0)
+            && metric(m, "enricher_consumer_ack_pending") == Some(0.0)
+            && metric(m, "enricher_consumer_pending") == Some(0.0)
     })
     .await;
     let count =
