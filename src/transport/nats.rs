@@ -253,10 +253,11 @@ pub async fn ensure_stream(
         }
     }
     if !provision {
-        bail!(
+        return Err(Refused(format!(
             "stream {name} does not exist and no stream captures {}; create it or set provisioning on",
             probe_subjects.join(", ")
-        );
+        ))
+        .into());
     }
     let config = create();
     match js.create_stream(config.clone()).await {
@@ -270,7 +271,8 @@ pub async fn ensure_stream(
             Err(_)
                 if matches!(
                     e.kind(),
-                    jetstream::context::CreateStreamErrorKind::JetStream(_)
+                    jetstream::context::CreateStreamErrorKind::JetStream(ref js_err)
+                        if !cluster_settling(js_err.error_code())
                 ) =>
             {
                 Err(Refused(format!("the server refused to create stream {name}: {e}")).into())
@@ -278,6 +280,20 @@ pub async fn ensure_stream(
             Err(_) => Err(anyhow!("cannot create stream {name}: {e}")),
         },
     }
+}
+
+/// JetStream errors a cluster gives while it elects leaders or while nodes are missing: worth
+/// retrying, unlike a configuration the server refuses.
+fn cluster_settling(code: jetstream::ErrorCode) -> bool {
+    use jetstream::ErrorCode as C;
+    [
+        C::CLUSTER_NOT_AVAILABLE,
+        C::CLUSTER_NO_PEERS,
+        C::INSUFFICIENT_RESOURCES,
+        C::CLUSTER_NOT_LEADER,
+        C::CLUSTER_NOT_ACTIVE,
+    ]
+    .contains(&code)
 }
 
 /// The input stream, by name or by the subjects it captures.
@@ -424,6 +440,16 @@ pub async fn ensure_consumer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_settling_cluster_is_retried_a_refusal_is_not() {
+        use jetstream::ErrorCode as C;
+        assert!(cluster_settling(C::CLUSTER_NOT_AVAILABLE));
+        assert!(cluster_settling(C::CLUSTER_NO_PEERS));
+        // R3 on a single server, a stream name in use with other settings: never.
+        assert!(!cluster_settling(C::STREAM_REPLICAS_NOT_SUPPORTED));
+        assert!(!cluster_settling(C::STREAM_NAME_EXIST));
+    }
 
     #[test]
     fn urls_are_redacted() {

@@ -163,13 +163,19 @@ pub async fn run_with_store<S: DedupStore>(
         "connected"
     );
     let js = natsx::jetstream(client.clone(), &config);
-    natsx::ensure_output_streams(&js, &config)
-        .await
-        .context("cannot set up the output streams")?;
-    store
-        .attach(&js)
-        .await
-        .context("cannot set up the dedup store")?;
+    let outputs_ready = set_up("the output streams", &mut shutdown, || {
+        natsx::ensure_output_streams(&js, &config)
+    })
+    .await?;
+    let store_ready = outputs_ready.is_some()
+        && set_up("the dedup store", &mut shutdown, || async {
+            store.attach(&js).await.map_err(anyhow::Error::from)
+        })
+        .await?
+        .is_some();
+    if !store_ready {
+        return Ok(());
+    }
 
     let duplicates = if config.output.duplicates_subject.is_empty() {
         None
@@ -347,6 +353,36 @@ async fn acquire(
         biased;
         _ = shutdown => None,
         p = permits.clone().acquire_owned() => p.ok(),
+    }
+}
+
+/// Runs a setup step until it succeeds: a failure the server may get over (a cluster electing
+/// its leaders answers "timed out" for a while, a node restarts) is retried with backoff, a
+/// refusal (a configuration the server will never accept) ends the worker. `None` on shutdown.
+async fn set_up<T, Fut>(
+    what: &str,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+    mut step: impl FnMut() -> Fut,
+) -> anyhow::Result<Option<T>>
+where
+    Fut: Future<Output = anyhow::Result<T>>,
+{
+    let mut delay = Duration::from_millis(200);
+    loop {
+        match step().await {
+            Ok(v) => return Ok(Some(v)),
+            Err(e) if e.downcast_ref::<natsx::Refused>().is_some() => {
+                return Err(e.context(format!("cannot set up {what}")));
+            }
+            Err(e) => {
+                warn!(error = %format!("{e:#}"), retry_in = ?delay, "cannot set up {what} yet");
+                tokio::select! {
+                    _ = &mut *shutdown => return Ok(None),
+                    _ = tokio::time::sleep(delay) => {}
+                }
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+        }
     }
 }
 

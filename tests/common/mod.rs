@@ -45,6 +45,11 @@ impl NatsServer {
 
     /// Starts with extra server configuration (e.g. an `authorization { ... }` block).
     pub fn start_with_config(extra: Option<&str>) -> NatsServer {
+        Self::start_on(free_port(), extra)
+    }
+
+    /// [`Self::start_with_config`] on a given client port.
+    pub fn start_on(port: u16, extra: Option<&str>) -> NatsServer {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = extra.map(|text| {
             let p = dir.path().join("server.conf");
@@ -53,7 +58,7 @@ impl NatsServer {
         });
         let mut s = NatsServer {
             child: None,
-            port: free_port(),
+            port,
             dir,
             config,
         };
@@ -532,6 +537,119 @@ impl InProcessWorker {
                 "the ops endpoint was never bound"
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// A 3-node JetStream cluster on loopback ports, each node with its own store, as the compose
+/// file's `cluster` profile and the NATS Helm chart run it.
+pub struct NatsCluster {
+    pub nodes: Vec<NatsServer>,
+}
+
+impl NatsCluster {
+    pub fn start(size: usize) -> NatsCluster {
+        let client_ports: Vec<u16> = (0..size).map(|_| free_port()).collect();
+        let route_ports: Vec<u16> = (0..size).map(|_| free_port()).collect();
+        let routes: Vec<String> = route_ports
+            .iter()
+            .map(|p| format!("nats://127.0.0.1:{p}"))
+            .collect();
+        let nodes = (0..size)
+            .map(|i| {
+                let conf = format!(
+                    "server_name: n{i}\ncluster {{\n  name: enricher\n  listen: 127.0.0.1:{}\n  routes: [{}]\n}}\n",
+                    route_ports[i],
+                    routes.join(", ")
+                );
+                NatsServer::start_on(client_ports[i], Some(&conf))
+            })
+            .collect();
+        NatsCluster { nodes }
+    }
+
+    /// Every node's client URL, comma-separated (what `nats.url` takes).
+    pub fn urls(&self) -> String {
+        self.nodes
+            .iter()
+            .map(NatsServer::url)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Waits until the cluster has a JetStream meta leader and can place an R3 stream.
+    pub async fn wait_ready(&self, js: &jetstream::Context) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let probe = js
+                .get_or_create_stream(jetstream::stream::Config {
+                    name: "READY_PROBE".into(),
+                    subjects: vec!["ready.probe".into()],
+                    num_replicas: self.nodes.len(),
+                    ..Default::default()
+                })
+                .await;
+            if probe.is_ok() {
+                let _ = js.delete_stream("READY_PROBE").await;
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the cluster never became ready: {:?}",
+                probe.err()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// The node that leads `stream` now.
+    pub async fn leader_of(&self, js: &jetstream::Context, stream: &str) -> Option<usize> {
+        let mut s = js.get_stream(stream).await.ok()?;
+        let info = s.info().await.ok()?;
+        let leader = info.cluster.as_ref()?.leader.clone()?;
+        leader.strip_prefix('n')?.parse().ok()
+    }
+}
+
+/// Connects to any of several comma-separated servers.
+pub async fn connect_any(urls: &str) -> (async_nats::Client, jetstream::Context) {
+    let addrs: Vec<async_nats::ServerAddr> = urls
+        .split(',')
+        .map(|u| u.parse().expect("server address"))
+        .collect();
+    let client = async_nats::ConnectOptions::new()
+        .retry_on_initial_connect()
+        .connect(addrs)
+        .await
+        .expect("connect");
+    let js = jetstream::new(client.clone());
+    (client, js)
+}
+
+/// Publishes each article with its id as `Nats-Msg-Id`, retrying until the stream acks it (a
+/// retry after a lost ack is stored once): a producer that loses nothing while nodes fail.
+pub async fn publish_until_acked(js: &jetstream::Context, articles: &[serde_json::Value]) {
+    for a in articles {
+        let id = a["id"].as_str().unwrap_or_default().to_string();
+        let payload = serde_json::to_vec(a).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let mut headers = async_nats::HeaderMap::new();
+            headers.insert("Nats-Msg-Id", id.as_str());
+            let sent = async {
+                let ack = js
+                    .publish_with_headers("articles.raw.test", headers, payload.clone().into())
+                    .await?;
+                ack.await
+            }
+            .await;
+            match sent {
+                Ok(_) => break,
+                Err(e) => {
+                    assert!(Instant::now() < deadline, "cannot publish {id}: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
         }
     }
 }
