@@ -76,22 +76,15 @@ async fn a_three_node_cluster_loses_its_stream_leader_and_nothing_is_lost_or_dou
         assert_eq!(out, 1, "story {i} published once");
     }
     assert_eq!(stream_len(&js, "ARTICLES_DLQ").await, 0);
-    let info = js
-        .get_stream("ENRICHED")
-        .await
-        .expect("output stream")
-        .info()
-        .await
-        .expect("info")
-        .clone();
-    assert_eq!(info.config.num_replicas, 3);
-    let kv = js
-        .get_stream("KV_article_hashes")
-        .await
-        .expect("hashes bucket")
-        .info()
-        .await
-        .expect("info")
-        .clone();
-    assert_eq!(kv.config.num_replicas, 3);
+    for stream in [
+        "ARTICLES",
+        "ENRICHED",
+        "ARTICLES_DLQ",
+        "KV_article_hashes",
+        "KV_article_bands",
+    ] {
+        let mut s = js.get_stream(stream).await.expect(stream);
+        let replicas = s.info().await.expect("stream info").config.num_replicas;
+        assert_eq!(replicas, 3, "{stream} at R3");
+    }
 }
