@@ -196,3 +196,90 @@ async fn user_and_password_auth() {
     assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
     worker.stop().await.unwrap();
 }
+
+/// A server requiring `auth` refuses a worker without it and one with a `wrong` secret (non-zero
+/// exit, a clear reason, no secret in any log line), takes one with `secret` under the setting
+/// `key`, and `check-config` never shows it.
+async fn auth_is_required_and_used(server_auth: &str, key: &str, secret: &str, wrong: &str) {
+    let server = NatsServer::start_with_config(Some(server_auth));
+    let opts = async_nats::ConnectOptions::new();
+    let opts = if key.ends_with("NKEY_SEED") {
+        opts.nkey(secret.to_string())
+    } else {
+        opts.token(secret.to_string())
+    };
+    let client = opts.connect(server.url()).await.expect("authorised client");
+    let js = async_nats::jetstream::new(client);
+
+    let mut refused = spawn_worker_process(&test_env(&server.url(), &[]));
+    let status = refused
+        .wait_timeout(Duration::from_secs(10))
+        .expect("exits");
+    assert!(!status.success());
+    assert!(
+        refused.log().contains("refused"),
+        "a clear reason: {}",
+        refused.log()
+    );
+
+    let mut p = spawn_worker_process(&test_env(&server.url(), &[(key, wrong)]));
+    let status = p.wait_timeout(Duration::from_secs(10)).expect("exits");
+    assert!(!status.success());
+    assert!(p.log().contains("refused"), "a clear reason: {}", p.log());
+    assert!(!p.log().contains(wrong), "a secret leaked: {}", p.log());
+
+    let env = test_env(&server.url(), &[(key, secret)]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_article-enricher"))
+        .arg("check-config")
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .expect("check-config");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        !shown.contains(secret),
+        "check-config shows the secret:\n{shown}"
+    );
+    assert!(shown.contains("<redacted>"));
+
+    let worker = spawn_worker_process(&env);
+    worker.ready().await;
+    publish_articles(&js, &[article(1), article(2)]).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+    assert!(
+        !worker.log().contains(secret),
+        "a secret leaked: {}",
+        worker.log()
+    );
+}
+
+#[tokio::test]
+async fn token_auth() {
+    let token = "t0ken-abc-987654";
+    auth_is_required_and_used(
+        &format!("authorization {{ token: \"{token}\" }}\n"),
+        "ENRICHER__NATS__AUTH__TOKEN",
+        token,
+        "not-the-token-123",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn nkey_auth() {
+    // Key pairs made in the test: the server knows the user's public key, the worker its seed;
+    // the seed of another user is refused.
+    let user = nkeys::KeyPair::new_user();
+    let other = nkeys::KeyPair::new_user();
+    auth_is_required_and_used(
+        &format!(
+            "authorization {{ users = [ {{ nkey: \"{}\" }} ] }}\n",
+            user.public_key()
+        ),
+        "ENRICHER__NATS__AUTH__NKEY_SEED",
+        &user.seed().expect("seed"),
+        &other.seed().expect("seed"),
+    )
+    .await;
+}
