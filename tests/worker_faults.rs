@@ -283,3 +283,92 @@ async fn nkey_auth() {
     )
     .await;
 }
+
+/// Test certificates: a CA, a server certificate for 127.0.0.1 and a client certificate, as PEM
+/// files in `dir`.
+fn make_certificates(dir: &std::path::Path) -> [std::path::PathBuf; 5] {
+    use rcgen::{
+        BasicConstraints, CertificateParams, CertifiedIssuer, ExtendedKeyUsagePurpose, IsCa,
+        KeyPair,
+    };
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let leaf = |names: Vec<String>, usage: ExtendedKeyUsagePurpose| {
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(names).unwrap();
+        params.extended_key_usages = vec![usage];
+        let cert = params.signed_by(&key, &ca).unwrap();
+        (cert.pem(), key.serialize_pem())
+    };
+    let (server_cert, server_key) = leaf(
+        vec!["127.0.0.1".into(), "localhost".into()],
+        ExtendedKeyUsagePurpose::ServerAuth,
+    );
+    let (client_cert, client_key) =
+        leaf(vec!["enricher".into()], ExtendedKeyUsagePurpose::ClientAuth);
+    let files = [
+        ("ca.pem", ca.pem()),
+        ("server.pem", server_cert),
+        ("server-key.pem", server_key),
+        ("client.pem", client_cert),
+        ("client-key.pem", client_key),
+    ];
+    files.map(|(name, pem)| {
+        let p = dir.join(name);
+        std::fs::write(&p, pem).unwrap();
+        p
+    })
+}
+
+#[tokio::test]
+async fn mutual_tls() {
+    let certs = tempfile::tempdir().unwrap();
+    let [ca, server_cert, server_key, client_cert, client_key] = make_certificates(certs.path());
+    let server = NatsServer::start_with_config(Some(&format!(
+        "tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n  ca_file: \"{}\"\n  verify: true\n}}\n",
+        server_cert.display(),
+        server_key.display(),
+        ca.display()
+    )));
+    let url = format!("tls://127.0.0.1:{}", server.port);
+    let s = |p: &std::path::Path| p.display().to_string();
+    let client = async_nats::ConnectOptions::new()
+        .add_root_certificates(ca.clone())
+        .add_client_certificate(client_cert.clone(), client_key.clone())
+        .connect(url.as_str())
+        .await
+        .expect("the test's client connects with its certificate");
+    let js = async_nats::jetstream::new(client);
+
+    // The server's CA but no client certificate: refused, non-zero exit, a reason.
+    let mut p = spawn_worker_process(&test_env(
+        &url,
+        &[("ENRICHER__NATS__TLS__CA_FILE", &s(&ca))],
+    ));
+    let status = p
+        .wait_timeout(Duration::from_secs(15))
+        .unwrap_or_else(|| panic!("exits: {}", p.log()));
+    assert!(!status.success(), "{}", p.log());
+    assert!(p.log().contains("TLS"), "a clear reason: {}", p.log());
+
+    // A server certificate it cannot trust (no CA given): refused the same way.
+    let mut p = spawn_worker_process(&test_env(&url, &[]));
+    let status = p
+        .wait_timeout(Duration::from_secs(15))
+        .unwrap_or_else(|| panic!("exits: {}", p.log()));
+    assert!(!status.success(), "{}", p.log());
+    assert!(p.log().contains("TLS"), "a clear reason: {}", p.log());
+
+    let worker = spawn_worker_process(&test_env(
+        &url,
+        &[
+            ("ENRICHER__NATS__TLS__CA_FILE", &s(&ca)),
+            ("ENRICHER__NATS__TLS__CERT_FILE", &s(&client_cert)),
+            ("ENRICHER__NATS__TLS__KEY_FILE", &s(&client_key)),
+        ],
+    ));
+    worker.ready().await;
+    publish_articles(&js, &[article(1), article(2)]).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+}

@@ -137,6 +137,11 @@ pub async fn connect(
                         bail!("NATS at {url} refused the credentials ({e}): check nats.auth")
                     }
                     K::Tls => bail!("TLS with NATS at {url} failed ({e}): check nats.tls"),
+                    // A handshake the server refused (no or a wrong client certificate) or a
+                    // server certificate we do not trust: retrying will not change either.
+                    K::Io if tls_refused(&e.to_string()) => {
+                        bail!("TLS with NATS at {url} was refused ({e}): check nats.tls")
+                    }
                     K::ServerParse => bail!("bad NATS server address {url}: {e}"),
                     _ if !cfg.retry_on_initial_connect => {
                         bail!("cannot connect to NATS at {url}: {e}")
@@ -150,6 +155,12 @@ pub async fn connect(
             }
         }
     }
+}
+
+/// An I/O error that is a TLS handshake refusal. async-nats reports these as I/O errors carrying
+/// rustls' message, so they are told apart by it.
+fn tls_refused(error: &str) -> bool {
+    error.contains("received fatal alert") || error.contains("invalid peer certificate")
 }
 
 async fn options(
@@ -440,6 +451,17 @@ pub async fn ensure_consumer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls_refusals_are_told_from_unreachable_servers() {
+        assert!(tls_refused(
+            "IO error: received fatal alert: BadCertificate"
+        ));
+        assert!(tls_refused(
+            "IO error: invalid peer certificate: UnknownIssuer"
+        ));
+        assert!(!tls_refused("IO error: Connection refused (os error 111)"));
+    }
 
     #[test]
     fn a_settling_cluster_is_retried_a_refusal_is_not() {
