@@ -391,6 +391,27 @@ fn microdata_date(doc: &Document) -> Option<String> {
             }
         }
     }
+    byline_date(doc)
+}
+
+/// The date a visible byline carries ("By Jane Doe | February 28, 2023", "Jane Doe · 3 March
+/// 2024"): the last resort before the URL, for pages that declare no date anywhere else.
+fn byline_date(doc: &Document) -> Option<String> {
+    for node in doc.select(r#"[class*="byline" i]"#).iter().take(3) {
+        let text = node.text();
+        if text.len() > 300 {
+            continue;
+        }
+        for part in text.split(['|', '·', '•', '—', '\n']) {
+            let part = part.split_whitespace().collect::<Vec<_>>().join(" ");
+            if (6..80).contains(&part.len())
+                && part.chars().any(|c| c.is_ascii_digit())
+                && crate::pipeline::dates::parse_date_str(&part).is_some()
+            {
+                return Some(part);
+            }
+        }
+    }
     None
 }
 
@@ -583,6 +604,34 @@ fn split_author_list(s: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_visible_byline_dates_a_page_that_declares_nothing_else() {
+        let page = |byline: &str| {
+            Document::from(format!(
+                "<html><body><h1>Title</h1><span class=\"article-byline\">{byline}</span>\
+                 <p>Text.</p></body></html>"
+            ))
+        };
+        let m = read(&page("By Nick Levine | February 28, 2023"), None, &|_| {
+            false
+        });
+        assert!(
+            m.published.as_deref().is_some_and(|d| d.contains("2023")),
+            "{m:?}"
+        );
+        let m = read(&page("Jane Doe · 3 March 2024"), None, &|_| false);
+        assert!(m.published.is_some(), "{m:?}");
+        // A byline without a date dates nothing; the URL's date still counts.
+        let m = read(&page("By Nick Levine"), None, &|_| false);
+        assert_eq!(m.published, None);
+        let m = read(
+            &page("By Nick Levine"),
+            Some("https://a.example/2021/05/06/story"),
+            &|_| false,
+        );
+        assert!(m.published.is_some());
+    }
 
     fn meta(html: &str, url: Option<&str>) -> PageMeta {
         read(&Document::from(html), url, &|s| s == "Town News")
