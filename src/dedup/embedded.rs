@@ -76,10 +76,7 @@ impl Generation {
 
     fn push_id(&mut self, id: &str) -> u64 {
         // Ids are capped at 1 KiB by input validation; cap again so packing can never overflow.
-        let mut end = id.len().min(0xffff);
-        while !id.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = id.floor_char_boundary(0xffff);
         let packed = ((self.arena.len() as u64) << 16) | end as u64;
         self.arena.push_str(&id[..end]);
         packed

@@ -181,7 +181,7 @@ const ORIGINAL_V1: u8 = 1;
 impl Original<'_> {
     /// Version, band keys (little-endian), compact signature, worker length and worker, id.
     fn encode(sig: &Signature, worker: &str, id: &str) -> bytes::Bytes {
-        let worker = truncate_at_char(worker, 255);
+        let worker = &worker[..worker.floor_char_boundary(255)];
         let mut out = Vec::with_capacity(2 + BANDS * 8 + PERMUTATIONS + worker.len() + id.len());
         out.push(ORIGINAL_V1);
         for band in sig.bands() {
@@ -226,15 +226,11 @@ fn instance_name(worker: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
     let nonce = xxhash_rust::xxh3::xxh3_64(&[t.to_le_bytes(), n.to_le_bytes()].concat());
-    format!("{}#{:08x}", truncate_at_char(worker, 200), nonce as u32)
-}
-
-fn truncate_at_char(s: &str, max: usize) -> &str {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
+    format!(
+        "{}#{:08x}",
+        &worker[..worker.floor_char_boundary(200)],
+        nonce as u32
+    )
 }
 
 /// Follows the bands bucket (its history first, then every new original) into `index`,

@@ -31,11 +31,7 @@ static ENGLISH_FUNCTION: super::lexicon::WordSet = super::lexicon::WordSet::new(
 /// function words making a fifth of them (news prose: a quarter to two fifths) with "the" at
 /// least one word in 33 (no other language writes it).
 fn clearly_english(sample: &str) -> bool {
-    let mut end = PRECHECK_BYTES.min(sample.len());
-    while !sample.is_char_boundary(end) {
-        end -= 1;
-    }
-    let sample = &sample[..end];
+    let sample = &sample[..sample.floor_char_boundary(PRECHECK_BYTES)];
     if sample.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
         return false;
     }
@@ -161,19 +157,12 @@ pub fn detect(
         sample.push_str(p);
         sample.push('\n');
     }
-    let mut end = sample.len().min(SAMPLE_BYTES);
-    while !sample.is_char_boundary(end) {
-        end -= 1;
-    }
-    let sample = &sample[..end];
+    let sample = &sample[..sample.floor_char_boundary(SAMPLE_BYTES)];
     if hint.is_none_or(|h| from_hint(h) == Some(Lang::Eng)) && clearly_english(sample) {
         return Some(("en".into(), 1.0));
     }
     let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
-    let mut first = FIRST_LOOK_BYTES.min(sample.len());
-    while !sample.is_char_boundary(first) {
-        first -= 1;
-    }
+    let first = sample.floor_char_boundary(FIRST_LOOK_BYTES);
     let info = match Detector::new().detect(&sample[..first]) {
         Some(i) if i.is_reliable() || first == sample.len() => i,
         _ => Detector::new().detect(sample)?,

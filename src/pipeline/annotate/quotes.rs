@@ -346,15 +346,6 @@ fn scan_paragraph(p: &str, base: usize, paragraph: usize, out: &mut Vec<Found_>)
     }
 }
 
-/// The largest char boundary of `text` at or below `i`.
-fn floor(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 fn words(s: &str) -> Vec<&str> {
     s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
         .filter(|w| !w.is_empty())
@@ -457,7 +448,7 @@ impl Ctx<'_> {
     fn last_person_before(&self, at: usize) -> Option<usize> {
         self.mentions_before(at)
             .filter(|m| {
-                let next = words(&self.text[m.end..floor(self.text, m.end + 24)]);
+                let next = words(&self.text[m.end..self.text.floor_char_boundary(m.end + 24)]);
                 !(self.text[m.end..].starts_with(' ')
                     && next.first().is_some_and(|w| MODIFIED.contains(w)))
             })
@@ -621,7 +612,7 @@ impl Ctx<'_> {
                             .is_some_and(|n| n.is_uppercase() || matches!(n, '"' | '“')))
             })
             .map_or(rest.len(), |(i, _)| i);
-        floor(self.text, at + stop.min(240))
+        self.text.floor_char_boundary(at + stop.min(240))
     }
 
     fn sentence_start(&self, at: usize) -> usize {
@@ -757,7 +748,7 @@ fn attribute(ctx: &Ctx, q: &Found_) -> (Option<Subject>, bool) {
         if let Some(&(at, verb)) = after_words.iter().take(12).find(|(_, w)| verb_like(w)) {
             let verb_at = q.close + at;
             let verb_end = verb_at + verb.len();
-            let window = floor(text, (verb_end + 80).min(after_end));
+            let window = text.floor_char_boundary((verb_end + 80).min(after_end));
             let subject = if verb.eq_ignore_ascii_case("according") {
                 according_to(ctx, verb_end, after_end)
             } else {

@@ -86,11 +86,7 @@ pub fn hash_lead_len(upper_first_paragraph: &str) -> usize {
 
 fn detect_with(first_paragraph: &str, patterns: &[usize]) -> Option<(Dateline, usize)> {
     // Bound the work: a lead is short.
-    let mut end = first_paragraph.len().min(160);
-    while !first_paragraph.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &first_paragraph[..end];
+    let head = &first_paragraph[..first_paragraph.floor_char_boundary(160)];
     for re in patterns.iter().filter_map(|i| PATTERNS.get(*i)) {
         let Some(c) = re.captures(head) else {
             continue;
