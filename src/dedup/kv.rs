@@ -180,14 +180,14 @@ const ORIGINAL_V1: u8 = 1;
 
 impl Original<'_> {
     /// Version, band keys (little-endian), compact signature, worker length and worker, id.
-    fn encode(sig: &Signature, worker: &str, id: &str) -> bytes::Bytes {
+    fn encode(bands: &[u64; BANDS], compact: &Compact, worker: &str, id: &str) -> bytes::Bytes {
         let worker = &worker[..worker.floor_char_boundary(255)];
         let mut out = Vec::with_capacity(2 + BANDS * 8 + PERMUTATIONS + worker.len() + id.len());
         out.push(ORIGINAL_V1);
-        for band in sig.bands() {
+        for band in bands {
             out.extend_from_slice(&band.to_le_bytes());
         }
-        out.extend_from_slice(&sig.compact().0);
+        out.extend_from_slice(&compact.0);
         out.push(worker.len() as u8);
         out.extend_from_slice(worker.as_bytes());
         out.extend_from_slice(id.as_bytes());
@@ -540,8 +540,11 @@ impl DedupStore for KvStore {
         id: &str,
         now: Duration,
     ) -> Result<(), DedupError> {
-        self.near_index.remember_near_sync(sig, id, now);
-        match self.remember_near_kv(sig, id).await {
+        let (bands, compact) = (sig.bands(), sig.compact());
+        let value = Original::encode(&bands, &compact, &self.instance, id);
+        self.near_index
+            .remember_near_parts(&bands, compact, id, now);
+        match self.remember_near_kv(id, value).await {
             // This replica still finds its near copies; the others will not.
             Err(e) if self.fall_back(&e).is_some() => Ok(()),
             other => other,
@@ -605,10 +608,10 @@ impl KvStore {
         }
     }
 
-    async fn remember_near_kv(&self, sig: &Signature, id: &str) -> Result<(), DedupError> {
+    async fn remember_near_kv(&self, id: &str, value: bytes::Bytes) -> Result<(), DedupError> {
         let b = self.buckets()?;
         b.bands
-            .put(original_key(id), Original::encode(sig, &self.instance, id))
+            .put(original_key(id), value)
             .await
             .map(|_| ())
             .map_err(|e| err("KV put", e))
@@ -642,14 +645,14 @@ mod tests {
     fn originals_round_trip_and_garbage_is_skipped() {
         let text: Vec<String> = (0..50).map(|i| format!("w{i}")).collect();
         let sig = crate::pipeline::minhash::signature(&text.join(" ")).unwrap();
-        let v = Original::encode(&sig, "host:1", "id ✓ with spaces");
+        let v = Original::encode(&sig.bands(), &sig.compact(), "host:1", "id ✓ with spaces");
         let o = Original::decode(&v).unwrap();
         assert_eq!(o.bands, sig.bands());
         assert_eq!(o.compact, sig.compact());
         assert_eq!((o.worker, o.id), ("host:1", "id ✓ with spaces"));
         // A long worker name is cut at a character boundary.
         let long = "é".repeat(200);
-        let o2 = Original::encode(&sig, &long, "x");
+        let o2 = Original::encode(&sig.bands(), &sig.compact(), &long, "x");
         let d = Original::decode(&o2).unwrap();
         assert!(d.worker.len() <= 255 && long.starts_with(d.worker));
         assert_eq!(d.id, "x");
