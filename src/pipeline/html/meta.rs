@@ -608,27 +608,23 @@ mod tests {
     #[test]
     fn a_visible_byline_dates_a_page_that_declares_nothing_else() {
         let page = |byline: &str| {
-            Document::from(format!(
+            format!(
                 "<html><body><h1>Title</h1><span class=\"article-byline\">{byline}</span>\
                  <p>Text.</p></body></html>"
-            ))
+            )
         };
-        let m = read(&page("By Nick Levine | February 28, 2023"), None, &|_| {
-            false
-        });
+        let m = meta(&page("By Nick Levine | February 28, 2023"), None);
         assert!(
             m.published.as_deref().is_some_and(|d| d.contains("2023")),
             "{m:?}"
         );
-        let m = read(&page("Jane Doe · 3 March 2024"), None, &|_| false);
+        let m = meta(&page("Jane Doe · 3 March 2024"), None);
         assert!(m.published.is_some(), "{m:?}");
         // A byline without a date dates nothing; the URL's date still counts.
-        let m = read(&page("By Nick Levine"), None, &|_| false);
-        assert_eq!(m.published, None);
-        let m = read(
+        assert_eq!(meta(&page("By Nick Levine"), None).published, None);
+        let m = meta(
             &page("By Nick Levine"),
             Some("https://a.example/2021/05/06/story"),
-            &|_| false,
         );
         assert!(m.published.is_some());
     }
