@@ -327,24 +327,17 @@ pub fn paragraphs(html: &str) -> String {
         }
         // Only the nearest containers: the outer ones name the page's layout ("has-sidebar",
         // "react-widget" on the body), not what the paragraph is.
-        let mut furniture = false;
-        let mut up = p.parent();
-        let mut levels = 0;
-        while let Some(node) = up.filter(|_| levels < FALLBACK_LEVELS) {
-            levels += 1;
-            if node.is_element()
-                && !node
-                    .node_name()
-                    .is_some_and(|n| matches!(&*n, "body" | "html"))
-                && class_words(&node)
-                    .iter()
-                    .any(|w| FALLBACK_FURNITURE.contains(&w.as_str()))
-            {
-                furniture = true;
-                break;
-            }
-            up = node.parent();
-        }
+        let furniture = std::iter::successors(p.parent(), |n| n.parent())
+            .take(FALLBACK_LEVELS)
+            .any(|node| {
+                node.is_element()
+                    && !node
+                        .node_name()
+                        .is_some_and(|n| matches!(&*n, "body" | "html"))
+                    && class_words(&node)
+                        .iter()
+                        .any(|w| FALLBACK_FURNITURE.contains(&w.as_str()))
+            });
         if !furniture {
             if !out.is_empty() {
                 out.push_str("\n\n");
