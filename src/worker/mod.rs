@@ -163,17 +163,21 @@ pub async fn run_with_store<S: DedupStore>(
         "connected"
     );
     let js = natsx::jetstream(client.clone(), &config);
-    let outputs_ready = set_up("the output streams", &mut shutdown, || {
+    // `None`: shut down while waiting for the server.
+    if set_up("the output streams", &mut shutdown, || {
         natsx::ensure_output_streams(&js, &config)
     })
-    .await?;
-    let store_ready = outputs_ready.is_some()
-        && set_up("the dedup store", &mut shutdown, || async {
-            store.attach(&js).await.map_err(anyhow::Error::from)
-        })
-        .await?
-        .is_some();
-    if !store_ready {
+    .await?
+    .is_none()
+    {
+        return Ok(());
+    }
+    if set_up("the dedup store", &mut shutdown, || async {
+        store.attach(&js).await.map_err(anyhow::Error::from)
+    })
+    .await?
+    .is_none()
+    {
         return Ok(());
     }
 
