@@ -101,10 +101,7 @@ async fn a_claim_left_by_a_crashed_worker_is_taken_over_once_stale() {
         .unwrap();
     let key = format!("{:032x}", HashKey::from_hash(&processed.hash).0);
     let kv = js.get_key_value("article_hashes").await.unwrap();
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
+    let since = epoch_now().as_millis();
     kv.create(&key, format!("pending {since} crashed:1 art-7").into())
         .await
         .unwrap();
@@ -380,6 +377,13 @@ async fn on_outage_embedded_keeps_deciding_locally() {
     worker.stop().await.unwrap();
 }
 
+/// Wall time since the Unix epoch, as the stores take it.
+fn epoch_now() -> Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+}
+
 fn kv_store(worker: &str) -> article_enricher::dedup::KvStore {
     article_enricher::dedup::KvStore::new(article_enricher::dedup::KvSettings {
         bucket: "article_hashes".into(),
@@ -402,10 +406,7 @@ async fn wait_near(
     use article_enricher::dedup::DedupStore;
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while std::time::Instant::now() < deadline {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap();
-        if let Some(m) = store.near(sig, 0.6, now).await.unwrap() {
+        if let Some(m) = store.near(sig, 0.6, epoch_now()).await.unwrap() {
             return Some(m);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -425,11 +426,6 @@ async fn replicas_follow_each_others_originals_live_and_across_a_server_restart(
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let now = || {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-    };
     // Both replicas carry the same worker name, as a restarted container does.
     let a = kv_store("host-1");
     let b = kv_store("host-1");
@@ -437,8 +433,10 @@ async fn replicas_follow_each_others_originals_live_and_across_a_server_restart(
     b.attach(&js).await.unwrap();
 
     let first = signature(&text("first", 300)).unwrap();
-    assert_eq!(b.near(&first, 0.6, now()).await.unwrap(), None);
-    a.remember_near(&first, "story-1", now()).await.unwrap();
+    assert_eq!(b.near(&first, 0.6, epoch_now()).await.unwrap(), None);
+    a.remember_near(&first, "story-1", epoch_now())
+        .await
+        .unwrap();
     let m = wait_near(&b, &first).await.expect("b sees a's original");
     assert_eq!(m.of, "story-1");
 
@@ -448,7 +446,11 @@ async fn replicas_follow_each_others_originals_live_and_across_a_server_restart(
     let (_c2, js2) = connect(&server.url()).await;
     let second = signature(&text("second", 300)).unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while a.remember_near(&second, "story-2", now()).await.is_err() {
+    while a
+        .remember_near(&second, "story-2", epoch_now())
+        .await
+        .is_err()
+    {
         assert!(
             std::time::Instant::now() < deadline,
             "a cannot write after the restart"
@@ -464,13 +466,19 @@ async fn replicas_follow_each_others_originals_live_and_across_a_server_restart(
     let c = kv_store("host-2");
     c.attach(&js2).await.unwrap();
     assert_eq!(
-        c.near(&first, 0.6, now()).await.unwrap().map(|m| m.of),
+        c.near(&first, 0.6, epoch_now())
+            .await
+            .unwrap()
+            .map(|m| m.of),
         Some("story-1".into())
     );
     assert_eq!(
-        c.near(&second, 0.6, now()).await.unwrap().map(|m| m.of),
+        c.near(&second, 0.6, epoch_now())
+            .await
+            .unwrap()
+            .map(|m| m.of),
         Some("story-2".into())
     );
     let unrelated = signature(&text("other", 300)).unwrap();
-    assert_eq!(c.near(&unrelated, 0.6, now()).await.unwrap(), None);
+    assert_eq!(c.near(&unrelated, 0.6, epoch_now()).await.unwrap(), None);
 }
