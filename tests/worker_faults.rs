@@ -143,6 +143,19 @@ async fn sigterm_drains_in_flight_work_and_exits_zero() {
     assert_exactly_once(&js, n).await;
 }
 
+/// Starts a worker that must give up: it exits non-zero within `secs` seconds and its log gives
+/// `reason`. Returns the log.
+fn refused_worker(env: &[(String, String)], reason: &str, secs: u64) -> String {
+    let mut p = spawn_worker_process(env);
+    let status = p
+        .wait_timeout(Duration::from_secs(secs))
+        .unwrap_or_else(|| panic!("never exited: {}", p.log()));
+    let log = p.log();
+    assert!(!status.success(), "{log}");
+    assert!(log.contains(reason), "a clear reason ({reason}): {log}");
+    log
+}
+
 #[tokio::test]
 async fn user_and_password_auth() {
     let server = NatsServer::start_with_config(Some(
@@ -171,17 +184,18 @@ async fn user_and_password_auth() {
     );
 
     // The process exits non-zero and says so; the password never shows.
-    let mut p = spawn_worker_process(&test_env(
-        &server.url(),
-        &[
-            ("ENRICHER__NATS__AUTH__USER", "enricher"),
-            ("ENRICHER__NATS__AUTH__PASSWORD", "wrong-pw-xyz"),
-        ],
-    ));
-    let status = p.wait_timeout(Duration::from_secs(10)).expect("exits");
-    assert!(!status.success());
-    assert!(p.log().contains("refused the credentials"), "{}", p.log());
-    assert!(!p.log().contains("wrong-pw-xyz"));
+    let log = refused_worker(
+        &test_env(
+            &server.url(),
+            &[
+                ("ENRICHER__NATS__AUTH__USER", "enricher"),
+                ("ENRICHER__NATS__AUTH__PASSWORD", "wrong-pw-xyz"),
+            ],
+        ),
+        "refused the credentials",
+        10,
+    );
+    assert!(!log.contains("wrong-pw-xyz"));
 
     // With them: works.
     let mut worker = spawn_worker(test_config(
@@ -211,22 +225,9 @@ async fn auth_is_required_and_used(server_auth: &str, key: &str, secret: &str, w
     let client = opts.connect(server.url()).await.expect("authorised client");
     let js = async_nats::jetstream::new(client);
 
-    let mut refused = spawn_worker_process(&test_env(&server.url(), &[]));
-    let status = refused
-        .wait_timeout(Duration::from_secs(10))
-        .expect("exits");
-    assert!(!status.success());
-    assert!(
-        refused.log().contains("refused"),
-        "a clear reason: {}",
-        refused.log()
-    );
-
-    let mut p = spawn_worker_process(&test_env(&server.url(), &[(key, wrong)]));
-    let status = p.wait_timeout(Duration::from_secs(10)).expect("exits");
-    assert!(!status.success());
-    assert!(p.log().contains("refused"), "a clear reason: {}", p.log());
-    assert!(!p.log().contains(wrong), "a secret leaked: {}", p.log());
+    refused_worker(&test_env(&server.url(), &[]), "refused", 10);
+    let log = refused_worker(&test_env(&server.url(), &[(key, wrong)]), "refused", 10);
+    assert!(!log.contains(wrong), "a secret leaked: {log}");
 
     let env = test_env(&server.url(), &[(key, secret)]);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_article-enricher"))
@@ -342,23 +343,14 @@ async fn mutual_tls() {
     let js = async_nats::jetstream::new(client);
 
     // The server's CA but no client certificate: refused, non-zero exit, a reason.
-    let mut p = spawn_worker_process(&test_env(
-        &url,
-        &[("ENRICHER__NATS__TLS__CA_FILE", &s(&ca))],
-    ));
-    let status = p
-        .wait_timeout(Duration::from_secs(15))
-        .unwrap_or_else(|| panic!("exits: {}", p.log()));
-    assert!(!status.success(), "{}", p.log());
-    assert!(p.log().contains("TLS"), "a clear reason: {}", p.log());
+    refused_worker(
+        &test_env(&url, &[("ENRICHER__NATS__TLS__CA_FILE", &s(&ca))]),
+        "TLS",
+        15,
+    );
 
     // A server certificate it cannot trust (no CA given): refused the same way.
-    let mut p = spawn_worker_process(&test_env(&url, &[]));
-    let status = p
-        .wait_timeout(Duration::from_secs(15))
-        .unwrap_or_else(|| panic!("exits: {}", p.log()));
-    assert!(!status.success(), "{}", p.log());
-    assert!(p.log().contains("TLS"), "a clear reason: {}", p.log());
+    refused_worker(&test_env(&url, &[]), "TLS", 15);
 
     let worker = spawn_worker_process(&test_env(
         &url,
