@@ -465,20 +465,10 @@ async fn replicas_follow_each_others_originals_live_and_across_a_server_restart(
     // A replica started later loads the history.
     let c = kv_store("host-2");
     c.attach(&js2).await.unwrap();
-    assert_eq!(
-        c.near(&first, 0.6, epoch_now())
-            .await
-            .unwrap()
-            .map(|m| m.of),
-        Some("story-1".into())
-    );
-    assert_eq!(
-        c.near(&second, 0.6, epoch_now())
-            .await
-            .unwrap()
-            .map(|m| m.of),
-        Some("story-2".into())
-    );
+    for (sig, of) in [(&first, "story-1"), (&second, "story-2")] {
+        let found = c.near(sig, 0.6, epoch_now()).await.unwrap();
+        assert_eq!(found.map(|m| m.of).as_deref(), Some(of));
+    }
     let unrelated = signature(&text("other", 300)).unwrap();
     assert_eq!(c.near(&unrelated, 0.6, epoch_now()).await.unwrap(), None);
 }
