@@ -132,7 +132,8 @@ impl Pipeline {
             .map(str::to_string)
             .or_else(|| url.as_deref().and_then(urls::source_from_url));
         let has_text = a.text.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let page = if has_text {
+        let site = clean::title::SiteHints::new(source.as_deref(), url.as_deref());
+        let mut page = if has_text {
             html::HtmlExtract::default()
         } else {
             let raw = a.html.as_deref().unwrap_or_default();
@@ -146,12 +147,14 @@ impl Pipeline {
                 )
                 .with_id(id.as_deref()));
             }
-            html::extract(
-                raw,
-                url.as_deref(),
-                &clean::title::SiteHints::new(source.as_deref(), url.as_deref()),
-            )
+            html::extract(raw, url.as_deref(), &site)
         };
+        // The authors a scraper sends (`author`/`authors`, kept verbatim in `extra` too) are the
+        // ones its selectors found for this page: they beat the page's metadata and the bylines.
+        let declared = declared_authors(&a.extra, &site);
+        if !declared.is_empty() {
+            page.authors = declared;
+        }
         let body: &str = if has_text {
             a.text.as_deref().unwrap_or_default()
         } else {
@@ -344,6 +347,40 @@ pub fn hash_form_of(paragraphs: &[String]) -> String {
     out
 }
 
+/// The authors an input declares outside SPEC's fields: `authors` or `author`, as a string
+/// ("Jane Doe and John Roe"), an array of strings, or schema.org-style `{"name": ...}` objects.
+/// Bounded: a few names of sane length, whatever the scraper sends.
+fn declared_authors(
+    extra: &[(std::borrow::Cow<'_, str>, &serde_json::value::RawValue)],
+    site: &clean::title::SiteHints,
+) -> Vec<String> {
+    const MAX_NAMES: usize = 20;
+    const MAX_NAME_BYTES: usize = 200;
+    let Some((_, raw)) = ["authors", "author"]
+        .iter()
+        .find_map(|want| extra.iter().find(|(k, _)| k == want))
+    else {
+        return Vec::new();
+    };
+    let name_of = |v: &serde_json::Value| -> Option<String> {
+        let s = match v {
+            serde_json::Value::String(s) => s.as_str(),
+            serde_json::Value::Object(o) => o.get("name")?.as_str()?,
+            _ => return None,
+        };
+        let s = s.trim();
+        (!s.is_empty() && s.len() <= MAX_NAME_BYTES).then(|| s.to_string())
+    };
+    let names: Vec<String> = match serde_json::from_str::<serde_json::Value>(raw.get()) {
+        Ok(serde_json::Value::Array(items)) => {
+            items.iter().take(MAX_NAMES).filter_map(name_of).collect()
+        }
+        Ok(v) => name_of(&v).into_iter().collect(),
+        Err(_) => Vec::new(),
+    };
+    html::meta::clean_authors(&names, &|s| site.names_site(s))
+}
+
 /// An id for an article that came without one: from its URL when it has one (so re-scrapes of
 /// a page keep their id), else from its content hash.
 fn derive_id(url: Option<&str>, content_hash: &[u8; 32]) -> String {
@@ -397,6 +434,38 @@ mod tests {
         assert!(json["entities"].as_array().is_some_and(|e| e.is_empty()));
         assert!(json["quotes"].as_array().is_some_and(|q| q.is_empty()));
         assert!(json["keywords"].is_array());
+    }
+
+    #[test]
+    fn authors_a_scraper_sends_fill_authors_and_stay_in_extra() {
+        let body = "By Someone Else\n\nThe council met on Tuesday to discuss the budget.";
+        let cases = [
+            (
+                r#""author":"Jane Doe and John Roe""#,
+                &["Jane Doe", "John Roe"][..],
+            ),
+            (r#""authors":["Jane Doe","Staff"]"#, &["Jane Doe"]),
+            (r#""author":[{"name":"Ann Lee"}]"#, &["Ann Lee"]),
+            // Nothing usable declared: the byline in the text still counts.
+            (r#""author":42"#, &["Someone Else"]),
+            (r#""author":"""#, &["Someone Else"]),
+        ];
+        for (field, want) in cases {
+            let json = format!(
+                r#"{{"url":"https://news.example.com/a","text":{},{field}}}"#,
+                serde_json::to_string(body).unwrap()
+            );
+            let p = run(&json).unwrap();
+            assert_eq!(
+                p.record.authors,
+                Some(want.iter().map(|s| s.to_string()).collect()),
+                "{field}"
+            );
+            let out = serde_json::to_value(&p.record).unwrap();
+            let (key, value) = field.split_once(':').unwrap();
+            let value: serde_json::Value = serde_json::from_str(value).unwrap();
+            assert_eq!(out["extra"][key.trim_matches('"')], value, "{field}");
+        }
     }
 
     #[test]

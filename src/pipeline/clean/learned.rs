@@ -237,6 +237,21 @@ impl SourceMemory {
             }
             recall.footer[i] = own || global[i];
         }
+        // Footers are a few lines under a story. When "known lines" make up nearly all of an
+        // article, it is a story the source (or the fleet) already carried, scraped again in
+        // another shape (other boilerplate, raw HTML instead of text) that the fingerprint did
+        // not catch: none of it is boilerplate, and it teaches nothing.
+        let total: usize = lines.iter().map(|l| l.len()).sum();
+        let (known_lines, known) = lines
+            .iter()
+            .zip(&recall.footer)
+            .filter(|(_, f)| **f)
+            .fold((0, 0), |(n, bytes), (l, _)| (n + 1, bytes + l.len()));
+        let repeat = known_lines >= 3 && known * 5 >= total * 4;
+        if repeat {
+            recall.footer.iter_mut().for_each(|f| *f = false);
+            newly_learned.clear();
+        }
         for e in title_edges {
             if state
                 .title_edges
@@ -247,10 +262,11 @@ impl SourceMemory {
             }
         }
         // Learn, unless this is a copy of a story the source already carried.
-        let copy = state
-            .fingerprints
-            .iter()
-            .any(|f| (f ^ fingerprint).count_ones() <= COPY_DISTANCE);
+        let copy = repeat
+            || state
+                .fingerprints
+                .iter()
+                .any(|f| (f ^ fingerprint).count_ones() <= COPY_DISTANCE);
         state.articles += 1;
         let now = state.articles;
         if !copy {
@@ -324,6 +340,44 @@ mod tests {
         }
         let r = m.recall_and_learn(Some("s"), &[quote], &[], None, fp(8));
         assert_eq!(r.footer, vec![false]);
+    }
+
+    #[test]
+    fn a_story_scraped_again_in_another_shape_keeps_its_paragraphs() {
+        let m = SourceMemory::default();
+        let story = [
+            "the harbour bridge reopened to traffic on thursday morning.",
+            "mayor elena brandt cut the ribbon shortly after seven.",
+            "the repairs cost 84 million euros, more than planned.",
+            "the bridge keeps a weight limit until the spring.",
+        ];
+        // Two copies whose boilerplate differs enough that their fingerprints are far apart.
+        let mut first = story.to_vec();
+        first.push("more news: council approves budget");
+        m.recall_and_learn(Some("s"), &first, &[], None, fp(1));
+        let mut second = vec!["harbour bridge reopens"];
+        second.extend(story);
+        m.recall_and_learn(Some("s"), &second, &[], None, fp(2));
+        // The third shape (the raw page) is all known lines: a copy, not boilerplate.
+        let mut third = vec!["november 20, 2026"];
+        third.extend(story);
+        let r = m.recall_and_learn(Some("s"), &third, &[], None, fp(3));
+        assert!(r.footer.iter().all(|f| !f), "{:?}", r.footer);
+        // ... and it taught nothing: a fourth copy is still no footer.
+        let r = m.recall_and_learn(Some("s"), &story, &[], None, fp(4));
+        assert!(r.footer.iter().all(|f| !f), "{:?}", r.footer);
+        // A real footer is still learned and stripped under other stories.
+        for i in 0..3u64 {
+            let line = format!("another story number {i} with its own text.");
+            let r = m.recall_and_learn(
+                Some("f"),
+                &[&line, "support our newsroom today."],
+                &[],
+                None,
+                fp(10 + i),
+            );
+            assert_eq!(r.footer, vec![false, i == 2]);
+        }
     }
 
     #[test]
