@@ -1,0 +1,375 @@
+//! Faults, load and hostile input, with real processes on loopback: nats-server (one node, or
+//! a 3-node JetStream cluster with R3 streams and KV), several worker processes, a publisher
+//! and a checker that accounts for every input id (published exactly once downstream, or a
+//! recorded duplicate of a published story, or in the dead-letter stream with its reason and
+//! original bytes). Each scenario prints `scenario=... articles=... faults=... lost=0
+//! published_twice=0` and fails on anything else.
+//!
+//! CI runs every scenario at a few thousand articles. The long run (`cargo test --release
+//! --test faults -- --ignored`, sized by `FAULTS_ARTICLES`) is what docs/RELIABILITY.md reports.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod harness;
+mod hostile;
+
+use common::*;
+use harness::*;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A scenario's inputs and the task publishing them.
+struct Load {
+    inputs: Arc<Vec<Input>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+fn start_load(js: &async_nats::jetstream::Context, inputs: Vec<Input>, rate: Option<f64>) -> Load {
+    let n = inputs.len();
+    start_phased_load(js, inputs, vec![(n, rate)])
+}
+
+/// Publishes the inputs in phases: so many at such a rate, then the next.
+fn start_phased_load(
+    js: &async_nats::jetstream::Context,
+    inputs: Vec<Input>,
+    phases: Vec<(usize, Option<f64>)>,
+) -> Load {
+    let inputs = Arc::new(inputs);
+    let (js, all) = (js.clone(), inputs.clone());
+    let task = tokio::spawn(async move {
+        let mut from = 0;
+        for (count, rate) in phases {
+            let to = (from + count).min(all.len());
+            publish(&js, &all[from..to], rate).await;
+            from = to;
+        }
+    });
+    Load { inputs, task }
+}
+
+impl Load {
+    fn done(&self) -> bool {
+        self.task.is_finished()
+    }
+
+    async fn finish(self, js: &async_nats::jetstream::Context) -> Report {
+        self.task.await.expect("publisher");
+        check(js, &self.inputs).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workers_sigkilled_at_random_moments() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    prepare_streams(&js, 1).await;
+    let mut fleet = Fleet::start(&server.url(), 3, &[]).await;
+    let load = start_load(&js, corpus("kill", 3000, 1), Some(400.0));
+    let mut rng = Rng::new(11);
+    while !load.done() {
+        tokio::time::sleep(rng.millis(300, 1200)).await;
+        fleet.kill_and_restart(rng.below(3) as usize);
+    }
+    // Once more while the backlog drains.
+    fleet.kill_and_restart(0);
+    let report = load.finish(&js).await;
+    report.assert_clean("workers_sigkilled", fleet.faults);
+    assert!(fleet.faults >= 5, "only {} kills", fleet.faults);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_sigterm_restarts() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    prepare_streams(&js, 1).await;
+    let mut fleet = Fleet::start(&server.url(), 3, &[]).await;
+    let load = start_load(&js, corpus("roll", 3000, 2), Some(400.0));
+    for round in 0..2 {
+        for i in 0..3 {
+            tokio::time::sleep(Duration::from_millis(400 + 100 * round)).await;
+            fleet.terminate_and_restart(i).await;
+        }
+    }
+    let report = load.finish(&js).await;
+    fleet.assert_alive();
+    report.assert_clean("rolling_sigterm", fleet.faults);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nats_server_killed_and_restarted() {
+    let mut server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    prepare_streams(&js, 1).await;
+    let mut fleet = Fleet::start(&server.url(), 2, &[]).await;
+    let load = start_load(&js, corpus("nats", 3000, 3), Some(400.0));
+    let mut faults = 0;
+    for pause in [1500, 3000] {
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+        server.kill();
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        server.restart();
+        faults += 1;
+    }
+    let report = load.finish(&js).await;
+    fleet.assert_alive();
+    report.assert_clean("nats_restarted", faults);
+}
+
+fn cluster_settings() -> [(&'static str, &'static str); 4] {
+    [
+        ("ENRICHER__DEDUP__STORE", "kv"),
+        ("ENRICHER__NATS__STREAM__REPLICAS", "3"),
+        ("ENRICHER__OUTPUT__REPLICAS", "3"),
+        ("ENRICHER__DEDUP__KV__REPLICAS", "3"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cluster_stream_leader_and_another_node_killed() {
+    let mut cluster = NatsCluster::start(3);
+    let (_c, js) = connect_any(&cluster.urls()).await;
+    cluster.wait_ready(&js).await;
+    prepare_streams(&js, 3).await;
+    let mut fleet = Fleet::start(&cluster.urls(), 2, &cluster_settings()).await;
+    let load = start_load(&js, corpus("node", 2000, 4), Some(250.0));
+    let mut faults = 0;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let leader = cluster
+        .leader_of(&js, "ARTICLES")
+        .await
+        .expect("the input stream has a leader");
+    cluster.nodes[leader].kill();
+    faults += 1;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    cluster.nodes[leader].restart();
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let other = (leader + 1) % 3;
+    cluster.nodes[other].kill();
+    faults += 1;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    cluster.nodes[other].restart();
+    let report = load.finish(&js).await;
+    fleet.assert_alive();
+    report.assert_clean("cluster_node_killed", faults);
+}
+
+/// Two of three nodes down: no quorum, so the KV buckets (and the streams) are unavailable
+/// until they return. Articles wait; nothing is decided without the shared dedup store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cluster_quorum_lost_so_kv_is_unavailable() {
+    let mut cluster = NatsCluster::start(3);
+    let (_c, js) = connect_any(&cluster.urls()).await;
+    cluster.wait_ready(&js).await;
+    prepare_streams(&js, 3).await;
+    let mut fleet = Fleet::start(&cluster.urls(), 2, &cluster_settings()).await;
+    let load = start_load(&js, corpus("quorum", 1500, 5), Some(250.0));
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    cluster.nodes[1].kill();
+    cluster.nodes[2].kill();
+    tokio::time::sleep(Duration::from_millis(4000)).await;
+    cluster.nodes[1].restart();
+    cluster.nodes[2].restart();
+    let report = load.finish(&js).await;
+    fleet.assert_alive();
+    report.assert_clean("kv_unavailable", 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn network_path_paused_then_cut() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    prepare_streams(&js, 1).await;
+    let port: u16 = server
+        .url()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    let proxy = Proxy::start(port).await;
+    let mut fleet = Fleet::start(&proxy.url(), 2, &[]).await;
+    let load = start_load(&js, corpus("net", 3000, 6), Some(400.0));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Longer than ack_wait (3 s): the server redelivers what the stalled workers hold.
+    proxy.set(Link::Paused);
+    tokio::time::sleep(Duration::from_millis(4000)).await;
+    proxy.set(Link::Open);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    proxy.set(Link::Cut);
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    proxy.set(Link::Open);
+    let report = load.finish(&js).await;
+    fleet.assert_alive();
+    report.assert_clean("network_paused_and_cut", 2);
+}
+
+/// The output stream is full (discard new): publishes fail, the inputs are nak'ed with
+/// backoff and go through once there is room again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn output_stream_full_then_room_again() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    prepare_streams(&js, 1).await;
+    let full = async_nats::jetstream::stream::Config {
+        name: "ENRICHED".into(),
+        subjects: vec!["articles.enriched.>".into()],
+        max_messages: 500,
+        discard: async_nats::jetstream::stream::DiscardPolicy::New,
+        duplicate_window: Duration::from_secs(600),
+        ..Default::default()
+    };
+    js.create_stream(full.clone()).await.expect("output stream");
+    let fleet = Fleet::start(&server.url(), 2, &[]).await;
+    let load = start_load(&js, corpus("full", 2000, 7), None);
+    assert_eq!(
+        wait_stream_len(&js, "ENRICHED", 500, Duration::from_secs(60)).await,
+        500
+    );
+    // Publishes are refused for a while...
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let refused = fleet.logs().matches("transient failure").count();
+    assert!(refused > 0, "no publish was refused:\n{}", fleet.logs());
+    // ... then the stream gets room.
+    js.update_stream(async_nats::jetstream::stream::Config {
+        max_messages: -1,
+        ..full
+    })
+    .await
+    .expect("update");
+    let report = load.finish(&js).await;
+    report.assert_clean("output_full", 1);
+    assert_eq!(
+        report.dead_lettered_transient, 0,
+        "retries outlasted the fault"
+    );
+}
+
+/// Nobody reads the outputs fast (a slow core subscriber, an idle durable consumer) while a
+/// backlog is worked off: the workers' memory stays bounded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_downstream_keeps_memory_bounded() {
+    let server = NatsServer::start();
+    let (client, js) = connect(&server.url()).await;
+    prepare_streams(&js, 1).await;
+    let fleet = Fleet::start(&server.url(), 2, &[]).await;
+    let mut slow = client.subscribe("articles.enriched.>").await.expect("sub");
+    let reader = tokio::spawn(async move {
+        use futures::StreamExt;
+        while slow.next().await.is_some() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    let load = start_load(&js, corpus("slow", 3000, 8), None);
+    let mut peak = 0;
+    while !load.done() || !wait_consumer_idle(&js, Duration::from_millis(1)).await {
+        peak = peak.max(fleet.max_rss());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let report = load.finish(&js).await;
+    reader.abort();
+    report.assert_clean("slow_downstream", 0);
+    println!("slow_downstream peak_worker_rss_mb={}", peak >> 20);
+    assert!(peak < 150 << 20, "a worker grew to {} MB", peak >> 20);
+}
+
+/// A steady rate, then ten times that rate at once, then steady again: the backlog is worked
+/// off, in-flight work stays bounded, nothing is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn burst_of_ten_times_the_rate() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    prepare_streams(&js, 1).await;
+    let fleet = Fleet::start(&server.url(), 2, &[]).await;
+    // 600 at 200/s, 2,400 at 2,000/s, 1,000 at 200/s.
+    let load = start_phased_load(
+        &js,
+        corpus("burst", 4000, 9),
+        vec![
+            (600, Some(200.0)),
+            (2400, Some(2000.0)),
+            (1000, Some(200.0)),
+        ],
+    );
+    let mut peak = 0;
+    while !load.done() {
+        peak = peak.max(fleet.max_rss());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let report = load.finish(&js).await;
+    println!("burst peak_worker_rss_mb={}", peak >> 20);
+    report.assert_clean("burst_10x", 0);
+    assert!(peak < 150 << 20, "a worker grew to {} MB", peak >> 20);
+}
+
+/// The long run: `FAULTS_ARTICLES` (1,000,000 by default) through a fleet of three workers
+/// behind a proxy, with a fault every few seconds (SIGKILL, SIGTERM, the server restarted,
+/// the network paused or cut) until every article is through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "long: cargo test --release --test faults -- --ignored --nocapture"]
+async fn long_run_with_many_faults() {
+    let n: usize = std::env::var("FAULTS_ARTICLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let mut server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    prepare_streams(&js, 1).await;
+    let port: u16 = server
+        .url()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    let proxy = Proxy::start(port).await;
+    let mut fleet = Fleet::start(&proxy.url(), 3, &[]).await;
+    let started = Instant::now();
+    let load = start_load(&js, corpus("long", n, 42), None);
+    let mut rng = Rng::new(4242);
+    let mut faults = [0usize; 5];
+    let mut peak = 0;
+    // Faults go on until the publisher is done and the fleet has worked off the backlog.
+    while !(load.done() && wait_consumer_idle(&js, Duration::from_millis(1)).await) {
+        tokio::time::sleep(rng.millis(2000, 6000)).await;
+        peak = peak.max(fleet.max_rss());
+        match rng.below(10) {
+            0..=4 => {
+                fleet.kill_and_restart(rng.below(3) as usize);
+                faults[0] += 1;
+            }
+            5 | 6 => {
+                fleet.terminate_and_restart(rng.below(3) as usize).await;
+                faults[1] += 1;
+            }
+            7 => {
+                server.kill();
+                tokio::time::sleep(rng.millis(500, 3000)).await;
+                server.restart();
+                faults[2] += 1;
+            }
+            8 => {
+                proxy.set(Link::Paused);
+                tokio::time::sleep(rng.millis(1000, 5000)).await;
+                proxy.set(Link::Open);
+                faults[3] += 1;
+            }
+            _ => {
+                proxy.set(Link::Cut);
+                tokio::time::sleep(rng.millis(500, 3000)).await;
+                proxy.set(Link::Open);
+                faults[4] += 1;
+            }
+        }
+    }
+    let report = load.finish(&js).await;
+    println!(
+        "long_run secs={} sigkill={} sigterm={} nats_restart={} network_pause={} network_cut={} peak_worker_rss_mb={}",
+        started.elapsed().as_secs(),
+        faults[0],
+        faults[1],
+        faults[2],
+        faults[3],
+        faults[4],
+        peak >> 20
+    );
+    report.assert_clean("long_run", faults.iter().sum());
+}
