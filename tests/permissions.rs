@@ -40,7 +40,10 @@ async fn each_role_gets_only_what_it_needs() {
         &url_as(&server, "enricher", "worker-pw-1"),
         &[
             ("ENRICHER__DEDUP__STORE", "kv"),
-            ("ENRICHER__OUTPUT__DUPLICATES_SUBJECT", "articles.duplicates"),
+            (
+                "ENRICHER__OUTPUT__DUPLICATES_SUBJECT",
+                "articles.duplicates",
+            ),
         ],
     ));
     worker.ready().await;
@@ -75,7 +78,10 @@ async fn each_role_gets_only_what_it_needs() {
 
     // The scraper cannot forge records; nothing it tries lands in ENRICHED.
     let forged = scraper
-        .publish("articles.enriched.en", b"{\"id\":\"forged\"}".to_vec().into())
+        .publish(
+            "articles.enriched.en",
+            b"{\"id\":\"forged\"}".to_vec().into(),
+        )
         .await;
     if let Ok(ack) = forged {
         assert!(ack.await.is_err(), "a scraper stored a record");
@@ -85,7 +91,10 @@ async fn each_role_gets_only_what_it_needs() {
     let records = read_stream_via_consumer(&reader).await;
     assert_eq!(records, 20);
     let sneaked = reader
-        .publish("articles.raw.x", serde_json::to_vec(&article(99)).unwrap().into())
+        .publish(
+            "articles.raw.x",
+            serde_json::to_vec(&article(99)).unwrap().into(),
+        )
         .await;
     if let Ok(ack) = sneaked {
         assert!(ack.await.is_err(), "a reader published an article");
@@ -102,7 +111,10 @@ async fn each_role_gets_only_what_it_needs() {
 async fn read_stream_via_consumer(js: &async_nats::jetstream::Context) -> usize {
     use async_nats::jetstream::consumer::pull;
     use futures::StreamExt;
-    let stream = js.get_stream("ENRICHED").await.expect("reader sees ENRICHED");
+    let stream = js
+        .get_stream("ENRICHED")
+        .await
+        .expect("reader sees ENRICHED");
     let consumer = stream
         .create_consumer(pull::Config {
             durable_name: Some("reader".into()),
@@ -142,9 +154,11 @@ fn compose_uses_the_permissions_file() {
             .collect();
         let conf = cmd.iter().position(|a| *a == "-c").map(|i| cmd[i + 1]);
         assert_eq!(conf, Some("/etc/nats/nats.conf"), "{name}: {cmd:?}");
-        let mounted = s["volumes"].as_array().expect("volumes").iter().any(|v| {
-            v.as_str() == Some("./config/nats/nats.conf:/etc/nats/nats.conf:ro")
-        });
+        let mounted = s["volumes"]
+            .as_array()
+            .expect("volumes")
+            .iter()
+            .any(|v| v.as_str() == Some("./config/nats/nats.conf:/etc/nats/nats.conf:ro"));
         assert!(mounted, "{name} does not mount config/nats/nats.conf");
         for (var, _) in PASSWORDS {
             let var = var.trim_start_matches('$');
@@ -155,7 +169,8 @@ fn compose_uses_the_permissions_file() {
         let env = &services[name]["environment"];
         assert_eq!(env["ENRICHER__NATS__AUTH__USER"], "enricher", "{name}");
         assert_eq!(
-            env["ENRICHER__NATS__AUTH__PASSWORD"], services["nats"]["environment"]["ENRICHER_NATS_PASSWORD"],
+            env["ENRICHER__NATS__AUTH__PASSWORD"],
+            services["nats"]["environment"]["ENRICHER_NATS_PASSWORD"],
             "{name}: the password the server expects"
         );
     }

@@ -364,3 +364,115 @@ async fn mutual_tls() {
     publish_articles(&js, &[article(1), article(2)]).await;
     assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
 }
+
+/// A NATS JWT (v2) for `subject`, issued and signed by `issuer`, with `nats` as its claims.
+fn jwt(issuer: &nkeys::KeyPair, subject: &str, name: &str, nats: serde_json::Value) -> String {
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let header = b64(br#"{"typ":"JWT","alg":"ed25519-nkey"}"#);
+    let claims = serde_json::json!({
+        "jti": format!("{name}{now}").to_uppercase(),
+        "iat": now,
+        "iss": issuer.public_key(),
+        "name": name,
+        "sub": subject,
+        "nats": nats,
+    });
+    let body = b64(&serde_json::to_vec(&claims).expect("claims"));
+    let signed = format!("{header}.{body}");
+    let sig = issuer.sign(signed.as_bytes()).expect("sign");
+    format!("{signed}.{}", b64(&sig))
+}
+
+/// A `.creds` file's text: the user's JWT and its NKey seed, as `nsc` writes them.
+fn creds(user_jwt: &str, seed: &str) -> String {
+    format!(
+        "-----BEGIN NATS USER JWT-----\n{user_jwt}\n------END NATS USER JWT------\n\n\
+         ************************* IMPORTANT *************************\n\
+         NKEY Seed printed below can be used to sign and prove identity.\n\n\
+         -----BEGIN USER NKEY SEED-----\n{seed}\n------END USER NKEY SEED------\n"
+    )
+}
+
+#[tokio::test]
+async fn credentials_file_auth() {
+    // Operator mode, keys and JWTs made here: an operator, an account with JetStream, a user of
+    // it. A user signed by an account the server does not know is refused.
+    let operator = nkeys::KeyPair::new_operator();
+    let account = nkeys::KeyPair::new_account();
+    let stranger_account = nkeys::KeyPair::new_account();
+    let (user, stranger) = (nkeys::KeyPair::new_user(), nkeys::KeyPair::new_user());
+    let op_jwt = jwt(
+        &operator,
+        &operator.public_key(),
+        "op",
+        serde_json::json!({"type": "operator", "version": 2}),
+    );
+    let acct_jwt = jwt(
+        &operator,
+        &account.public_key(),
+        "news",
+        serde_json::json!({"type": "account", "version": 2, "limits": {
+            "subs": -1, "data": -1, "payload": -1, "imports": -1, "exports": -1,
+            "wildcards": true, "conn": -1, "leaf": -1,
+            "mem_storage": -1, "disk_storage": -1, "streams": -1, "consumer": -1
+        }}),
+    );
+    // JetStream needs a system account.
+    let system = nkeys::KeyPair::new_account();
+    let sys_jwt = jwt(
+        &operator,
+        &system.public_key(),
+        "SYS",
+        serde_json::json!({"type": "account", "version": 2}),
+    );
+    let user_claims = serde_json::json!({"type": "user", "version": 2,
+        "pub": {}, "sub": {}, "subs": -1, "data": -1, "payload": -1});
+    let user_jwt = jwt(&account, &user.public_key(), "worker", user_claims.clone());
+    let stranger_jwt = jwt(&stranger_account, &stranger.public_key(), "x", user_claims);
+    let server = NatsServer::start_with_config(Some(&format!(
+        "operator: {op_jwt}\nsystem_account: {sys}\nresolver: MEMORY\n\
+         resolver_preload: {{\n  {acct}: {acct_jwt}\n  {sys}: {sys_jwt}\n}}\n",
+        sys = system.public_key(),
+        acct = account.public_key(),
+    )));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("worker.creds");
+    let bad = dir.path().join("stranger.creds");
+    let seed = user.seed().expect("seed");
+    std::fs::write(&good, creds(&user_jwt, &seed)).expect("write");
+    std::fs::write(&bad, creds(&stranger_jwt, &stranger.seed().expect("seed"))).expect("write");
+
+    let key = "ENRICHER__NATS__AUTH__CREDENTIALS_FILE";
+    refused_worker(&test_env(&server.url(), &[]), "refused", 10);
+    let bad_path = bad.to_string_lossy().to_string();
+    let log = refused_worker(&test_env(&server.url(), &[(key, &bad_path)]), "refused", 10);
+    assert!(
+        !log.contains(&stranger.seed().expect("seed")),
+        "a seed leaked: {log}"
+    );
+
+    let good_path = good.to_string_lossy().to_string();
+    let env = test_env(&server.url(), &[(key, &good_path)]);
+    let worker = spawn_worker_process(&env);
+    worker.ready().await;
+    let client = async_nats::ConnectOptions::with_credentials_file(&good)
+        .await
+        .expect("creds")
+        .connect(server.url())
+        .await
+        .expect("authorised client");
+    let js = async_nats::jetstream::new(client);
+    publish_articles(&js, &[article(1), article(2)]).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+    assert!(
+        !worker.log().contains(&seed),
+        "a seed leaked: {}",
+        worker.log()
+    );
+}
