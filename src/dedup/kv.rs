@@ -12,7 +12,8 @@
 //! succeeds, no crash turns an unpublished article into a duplicate.
 //!
 //! Near copies are looked up in memory: every replica follows the bands bucket (one key per
-//! published original, holding its band keys and compact signature) with a KV watch and keeps
+//! published original, holding its band keys and compact signature) with a pull-based ordered
+//! consumer (a KV watch, but read in bounded batches) and keeps
 //! a bounded local index of it, so asking "is this a near copy?" costs no round trip and an
 //! original costs one KV write. The price is that an original published on another replica in
 //! the last few milliseconds may not be seen yet (its near copy is then published unmarked);
@@ -235,8 +236,14 @@ fn instance_name(worker: &str) -> String {
 
 /// Follows the bands bucket (its history first, then every new original) into `index`,
 /// skipping this replica's own originals (already there). Resumes after the last revision seen
-/// when the watch breaks (a server restart, a reconnect). `caught_up` fires once the history
+/// when the read breaks (a server restart, a reconnect). `caught_up` fires once the history
 /// has been read.
+///
+/// It reads with a pull-based ordered consumer rather than a KV watch: a watch is pushed, and
+/// a replica joining a fleet with a long history (hundreds of thousands of originals) was
+/// pushed faster than it could index, overflowing the subscription (slow consumer, dropped
+/// messages, the watch recreated again and again). Pulls arrive in bounded batches as fast as
+/// they are indexed.
 async fn follow_originals(
     bands: kv::Store,
     index: Arc<EmbeddedStore>,
@@ -250,35 +257,55 @@ async fn follow_originals(
     }
     let mut next: Option<u64> = None;
     loop {
-        let watch = match next {
-            None => bands.watch_with_history(">").await,
-            Some(revision) => bands.watch_all_from_revision(revision).await,
+        let config = jetstream::consumer::pull::OrderedConfig {
+            filter_subject: format!("{}>", bands.prefix),
+            deliver_policy: match next {
+                None => jetstream::consumer::DeliverPolicy::All,
+                Some(start_sequence) => {
+                    jetstream::consumer::DeliverPolicy::ByStartSequence { start_sequence }
+                }
+            },
+            ..Default::default()
         };
-        let mut watch = match watch {
-            Ok(w) => w,
+        let messages = match bands.stream.create_consumer(config).await {
+            Ok(consumer) => consumer.messages().await,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot follow the near-duplicate bucket; retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
         };
-        while let Some(entry) = watch.next().await {
-            let entry = match entry {
-                Ok(entry) => entry,
+        let mut messages = match messages {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot follow the near-duplicate bucket; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        while let Some(message) = messages.next().await {
+            let message = match message {
+                Ok(m) => m,
                 Err(e) => {
-                    tracing::warn!(error = %e, "the near-duplicate bucket's watch broke; resuming");
+                    tracing::warn!(error = %e, "reading the near-duplicate bucket broke; resuming");
                     break;
                 }
             };
-            next = Some(entry.revision + 1);
-            if entry.operation == kv::Operation::Put
-                && let Some(o) = Original::decode(&entry.value)
+            let Ok(info) = message.info() else { continue };
+            next = Some(info.stream_sequence + 1);
+            // A delete or purge marker carries a KV-Operation header; a put carries none.
+            let deleted = message
+                .headers
+                .as_ref()
+                .is_some_and(|h| h.get("KV-Operation").is_some());
+            if !deleted
+                && let Some(o) = Original::decode(&message.payload)
                 && o.worker != me
             {
-                let at = u64::try_from(entry.created.unix_timestamp()).unwrap_or(0);
+                let at = u64::try_from(info.published.unix_timestamp()).unwrap_or(0);
                 index.remember_near_parts(&o.bands, o.compact, o.id, Duration::from_secs(at));
             }
-            if entry.delta == 0
+            if info.pending == 0
                 && let Some(tx) = caught_up.take()
             {
                 let _ = tx.send(());

@@ -71,8 +71,16 @@ impl ConnectionState {
                 tracing::warn!("NATS server entered lame duck mode");
             }
             Event::SlowConsumer(sid) => {
-                self.slow_consumer.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!(sid, "slow consumer: the client dropped messages");
+                // One event per dropped message can come by the thousand a second: log the
+                // 1st, 2nd, 4th, 8th ... (the metric counts every one).
+                let n = self.slow_consumer.fetch_add(1, Ordering::Relaxed) + 1;
+                if n.is_power_of_two() {
+                    tracing::warn!(
+                        sid,
+                        events = n,
+                        "slow consumer: the client dropped messages"
+                    );
+                }
             }
             Event::Closed => {
                 self.connected.store(false, Ordering::Relaxed);

@@ -295,7 +295,12 @@ impl WorkerProcess {
 
     /// Waits until the log shows the worker pulling.
     pub async fn ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        self.ready_within(Duration::from_secs(30)).await;
+    }
+
+    /// [`Self::ready`], for a worker that may first have much to catch up on.
+    pub async fn ready_within(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
         while !(self.log().contains("pulling") || self.log().contains("subscribed")) {
             assert!(
                 Instant::now() < deadline,

@@ -305,7 +305,8 @@ impl Fleet {
             self.workers[i].log()
         );
         self.workers[i] = spawn_worker_process(&self.env);
-        self.workers[i].ready().await;
+        // A long run's replica first catches up on a long KV history.
+        self.workers[i].ready_within(Duration::from_secs(120)).await;
         self.faults += 1;
     }
 
