@@ -272,31 +272,47 @@ async fn slow_downstream_keeps_memory_bounded() {
     assert!(peak < 150 << 20, "a worker grew to {} MB", peak >> 20);
 }
 
-/// A steady rate, then ten times that rate at once, then steady again: the backlog is worked
-/// off, in-flight work stays bounded, nothing is lost.
+/// A steady rate, then a burst published as fast as the producer can (several times what the
+/// fleet sustains), then steady again: the backlog is worked off, memory stays bounded,
+/// nothing is lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn burst_of_ten_times_the_rate() {
     let server = NatsServer::start();
     let (_c, js) = connect(&server.url()).await;
     prepare_streams(&js, 1).await;
     let fleet = Fleet::start(&server.url(), 2, &[]).await;
-    // 600 at 200/s, 2,400 at 2,000/s, 1,000 at 200/s.
+    let inputs = corpus("burst", 5000, 9);
+    let (steady, burst) = (600, 3400);
     let load = start_phased_load(
         &js,
-        corpus("burst", 4000, 9),
-        vec![
-            (600, Some(200.0)),
-            (2400, Some(2000.0)),
-            (1000, Some(200.0)),
-        ],
+        inputs,
+        vec![(steady, Some(200.0)), (burst, None), (1000, Some(200.0))],
     );
     let mut peak = 0;
+    // The burst starts once the steady phase is stored; time it, then time the fleet's drain.
+    let mut burst_started = None;
+    let mut burst_stored = None;
     while !load.done() {
         peak = peak.max(fleet.max_rss());
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        let stored = stream_len(&js, "ARTICLES").await + stream_len(&js, "ENRICHED").await;
+        if burst_started.is_none() && stored >= steady as u64 {
+            burst_started = Some((Instant::now(), stream_len(&js, "ENRICHED").await));
+        }
+        if burst_stored.is_none() && stored >= (steady + burst) as u64 * 9 / 10 {
+            burst_stored = Some(Instant::now());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let report = load.finish(&js).await;
-    println!("burst peak_worker_rss_mb={}", peak >> 20);
+    if let (Some((t0, out0)), Some(t1)) = (burst_started, burst_stored) {
+        let publish_rate = burst as f64 * 0.9 / t1.duration_since(t0).as_secs_f64().max(0.001);
+        let drained = stream_len(&js, "ENRICHED").await.saturating_sub(out0);
+        let fleet_rate = drained as f64 / t0.elapsed().as_secs_f64().max(0.001);
+        println!(
+            "burst publish_rate={publish_rate:.0}/s fleet_rate={fleet_rate:.0}/s peak_worker_rss_mb={}",
+            peak >> 20
+        );
+    }
     report.assert_clean("burst_10x", 0);
     assert!(peak < 150 << 20, "a worker grew to {} MB", peak >> 20);
 }
