@@ -22,8 +22,12 @@ cargo build --release --locked --bins --target "$triple"
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
   echo "== fuzz $t for ${secs}s"
-  # New inputs go to corpus/ (not committed); seeds/ holds the committed starting points.
-  "target/$triple/release/$t" "corpus/$t" "seeds/$t" -max_total_time="$secs" -timeout=10 \
+  # New inputs go to corpus/ (not committed). The starting points: fuzz/seeds/<target>/ (messages)
+  # or, for the text and HTML targets, the test fixtures (the seed article, the news site).
+  seeds=()
+  [ -d "seeds/$t" ] && seeds+=("seeds/$t")
+  case "$t" in text_cleaner|html_extract|annotators) seeds+=("../tests/fixtures") ;; esac
+  "target/$triple/release/$t" "corpus/$t" "${seeds[@]}" -max_total_time="$secs" -timeout=10 \
     -rss_limit_mb=2048 -max_len=262144 -artifact_prefix="artifacts/$t/" -print_final_stats=1 2>&1 \
     | grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+== ERROR|SUMMARY|Test unit written)" || true
   if [ -n "$(ls -A "artifacts/$t")" ]; then

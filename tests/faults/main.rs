@@ -59,11 +59,43 @@ impl Load {
     }
 }
 
+/// One server with the harness's streams, and a client of it.
+async fn single_node() -> (
+    NatsServer,
+    async_nats::Client,
+    async_nats::jetstream::Context,
+) {
+    let (server, client, js) = single_node().await;
+    (server, client, js)
+}
+
+/// A 3-node cluster, ready, with the harness's streams at R3, and a client of it.
+async fn three_nodes() -> (
+    NatsCluster,
+    async_nats::Client,
+    async_nats::jetstream::Context,
+) {
+    let cluster = NatsCluster::start(3);
+    let (client, js) = connect_any(&cluster.urls()).await;
+    cluster.wait_ready(&js).await;
+    prepare_streams(&js, 3).await;
+    (cluster, client, js)
+}
+
+/// A TCP proxy in front of `server`, for pausing and cutting the workers' network path.
+async fn proxy_to(server: &NatsServer) -> Proxy {
+    let port: u16 = server
+        .url()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    Proxy::start(port).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workers_sigkilled_at_random_moments() {
-    let server = NatsServer::start();
-    let (_c, js) = connect(&server.url()).await;
-    prepare_streams(&js, 1).await;
+    let (server, _c, js) = single_node().await;
     let mut fleet = Fleet::start(&server.url(), 3, &[]).await;
     let load = start_load(&js, corpus("kill", 3000, 1), Some(400.0));
     let mut rng = Rng::new(11);
@@ -80,9 +112,7 @@ async fn workers_sigkilled_at_random_moments() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rolling_sigterm_restarts() {
-    let server = NatsServer::start();
-    let (_c, js) = connect(&server.url()).await;
-    prepare_streams(&js, 1).await;
+    let (server, _c, js) = single_node().await;
     let mut fleet = Fleet::start(&server.url(), 3, &[]).await;
     let load = start_load(&js, corpus("roll", 3000, 2), Some(400.0));
     for round in 0..2 {
@@ -98,9 +128,7 @@ async fn rolling_sigterm_restarts() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nats_server_killed_and_restarted() {
-    let mut server = NatsServer::start();
-    let (_c, js) = connect(&server.url()).await;
-    prepare_streams(&js, 1).await;
+    let (mut server, _c, js) = single_node().await;
     let mut fleet = Fleet::start(&server.url(), 2, &[]).await;
     let load = start_load(&js, corpus("nats", 3000, 3), Some(400.0));
     let mut faults = 0;
@@ -127,10 +155,7 @@ fn cluster_settings() -> [(&'static str, &'static str); 4] {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_stream_leader_and_another_node_killed() {
-    let mut cluster = NatsCluster::start(3);
-    let (_c, js) = connect_any(&cluster.urls()).await;
-    cluster.wait_ready(&js).await;
-    prepare_streams(&js, 3).await;
+    let (mut cluster, _c, js) = three_nodes().await;
     let mut fleet = Fleet::start(&cluster.urls(), 2, &cluster_settings()).await;
     let load = start_load(&js, corpus("node", 2000, 4), Some(250.0));
     let mut faults = 0;
@@ -158,10 +183,7 @@ async fn cluster_stream_leader_and_another_node_killed() {
 /// until they return. Articles wait; nothing is decided without the shared dedup store.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_quorum_lost_so_kv_is_unavailable() {
-    let mut cluster = NatsCluster::start(3);
-    let (_c, js) = connect_any(&cluster.urls()).await;
-    cluster.wait_ready(&js).await;
-    prepare_streams(&js, 3).await;
+    let (mut cluster, _c, js) = three_nodes().await;
     let mut fleet = Fleet::start(&cluster.urls(), 2, &cluster_settings()).await;
     let load = start_load(&js, corpus("quorum", 1500, 5), Some(250.0));
     tokio::time::sleep(Duration::from_millis(2000)).await;
@@ -177,16 +199,8 @@ async fn cluster_quorum_lost_so_kv_is_unavailable() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn network_path_paused_then_cut() {
-    let server = NatsServer::start();
-    let (_c, js) = connect(&server.url()).await;
-    prepare_streams(&js, 1).await;
-    let port: u16 = server
-        .url()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .expect("port");
-    let proxy = Proxy::start(port).await;
+    let (server, _c, js) = single_node().await;
+    let proxy = proxy_to(&server).await;
     let mut fleet = Fleet::start(&proxy.url(), 2, &[]).await;
     let load = start_load(&js, corpus("net", 3000, 6), Some(400.0));
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -207,9 +221,7 @@ async fn network_path_paused_then_cut() {
 /// backoff and go through once there is room again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn output_stream_full_then_room_again() {
-    let server = NatsServer::start();
-    let (_c, js) = connect(&server.url()).await;
-    prepare_streams(&js, 1).await;
+    let (server, _c, js) = single_node().await;
     let full = async_nats::jetstream::stream::Config {
         name: "ENRICHED".into(),
         subjects: vec!["articles.enriched.>".into()],
@@ -248,9 +260,7 @@ async fn output_stream_full_then_room_again() {
 /// backlog is worked off: the workers' memory stays bounded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_downstream_keeps_memory_bounded() {
-    let server = NatsServer::start();
-    let (client, js) = connect(&server.url()).await;
-    prepare_streams(&js, 1).await;
+    let (server, client, js) = single_node().await;
     let fleet = Fleet::start(&server.url(), 2, &[]).await;
     let mut slow = client.subscribe("articles.enriched.>").await.expect("sub");
     let reader = tokio::spawn(async move {
@@ -277,9 +287,7 @@ async fn slow_downstream_keeps_memory_bounded() {
 /// nothing is lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn burst_of_ten_times_the_rate() {
-    let server = NatsServer::start();
-    let (_c, js) = connect(&server.url()).await;
-    prepare_streams(&js, 1).await;
+    let (server, _c, js) = single_node().await;
     let fleet = Fleet::start(&server.url(), 2, &[]).await;
     let inputs = corpus("burst", 5000, 9);
     let (steady, burst) = (600, 3400);
@@ -327,16 +335,8 @@ async fn long_run_with_many_faults() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let mut server = NatsServer::start();
-    let (_c, js) = connect(&server.url()).await;
-    prepare_streams(&js, 1).await;
-    let port: u16 = server
-        .url()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .expect("port");
-    let proxy = Proxy::start(port).await;
+    let (mut server, _c, js) = single_node().await;
+    let proxy = proxy_to(&server).await;
     let mut fleet = Fleet::start(&proxy.url(), 3, &[]).await;
     let started = Instant::now();
     let load = start_load(&js, corpus("long", n, 42), None);
