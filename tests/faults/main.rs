@@ -65,7 +65,9 @@ async fn single_node() -> (
     async_nats::Client,
     async_nats::jetstream::Context,
 ) {
-    let (server, client, js) = single_node().await;
+    let server = NatsServer::start();
+    let (client, js) = connect(&server.url()).await;
+    prepare_streams(&js, 1).await;
     (server, client, js)
 }
 
