@@ -162,6 +162,59 @@ async fn a_worker_that_published_but_crashed_before_done_publishes_nothing_twice
     worker.stop().await.unwrap();
 }
 
+/// The same crash, but what comes next is a copy under another id: its publish is stored once
+/// (same content hash), and the worker records it as a duplicate of the article whose record
+/// the output stream holds, with a notice, instead of counting it as published.
+#[tokio::test]
+async fn a_copy_meeting_a_stale_claim_is_recorded_as_a_duplicate_of_the_stored_record() {
+    let server = NatsServer::start();
+    let (client, js) = connect(&server.url()).await;
+    js.get_or_create_stream(async_nats::jetstream::stream::Config {
+        name: "DUPLICATES".into(),
+        subjects: vec!["articles.duplicates".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let config = kv_config(
+        &server.url(),
+        &[(
+            "ENRICHER__OUTPUT__DUPLICATES_SUBJECT",
+            "articles.duplicates",
+        )],
+    );
+    let mut worker = spawn_worker(config.clone());
+    worker.ready().await;
+    publish_articles(&js, &[article(3)]).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 1, WAIT).await, 1);
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    worker.stop().await.unwrap();
+    let kv = js.get_key_value("article_hashes").await.unwrap();
+    use futures::StreamExt;
+    let key = kv.keys().await.unwrap().next().await.unwrap().unwrap();
+    kv.put(&key, "pending 1 crashed:1 art-3".into())
+        .await
+        .unwrap();
+
+    let mut worker = spawn_worker(config);
+    worker.ready().await;
+    let mut copy = article(3);
+    copy["id"] = "copy-of-3".into();
+    publish_articles(&js, &[copy]).await;
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    let counts = output_counts(&js).await;
+    assert_eq!(counts.get("art-3"), Some(&1));
+    assert_eq!(counts.get("copy-of-3"), None);
+    let notices = read_stream(&js, "DUPLICATES").await;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].json()["id"], "copy-of-3");
+    assert_eq!(notices[0].json()["duplicate_of"], "art-3");
+    let value = kv.get(&key).await.unwrap().unwrap();
+    assert_eq!(String::from_utf8_lossy(&value), "done art-3");
+    worker.stop().await.unwrap();
+    drop(client);
+}
+
 #[tokio::test]
 async fn near_copies_are_found_across_replicas() {
     let server = NatsServer::start();

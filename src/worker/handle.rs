@@ -387,6 +387,23 @@ impl<S: DedupStore> Handler<S> {
         m.stage(Stage::Publish, sending.elapsed());
         match published {
             Ok(ack) => {
+                // The output stream already held a record of this content: one published whose
+                // done mark never got written (its worker crashed, or the commit failed). If it
+                // is another article's, this one is its duplicate, and is recorded as such.
+                let first = match ack.duplicate {
+                    true => self.stored_article_id(&ack.stream, ack.sequence).await,
+                    false => None,
+                };
+                if let Some(of) = first.filter(|of| of != id) {
+                    let token = crate::dedup::ClaimToken {
+                        id: of.clone(),
+                        ..token
+                    };
+                    self.commit(token).await?;
+                    self.notify_duplicate(p, &of).await?;
+                    self.ack(msg).await;
+                    return Ok(Outcome::ExactDuplicate);
+                }
                 m.bytes_out.inc_by(out_bytes);
                 m.removed(p.record.removed.iter().map(|r| r.kind.as_str()));
                 // Only originals are remembered, so `of` always names a published original.
@@ -396,16 +413,14 @@ impl<S: DedupStore> Handler<S> {
                         None => Ok(()),
                     }
                 };
-                let (committed, remembered) =
-                    tokio::join!(self.store.commit(token, epoch_now()), remember);
-                if let Err(e) = committed {
-                    // The record is out; only the memory of it is missing. The output stream's
-                    // Nats-Msg-Id window still stops a second copy from being stored.
-                    warn!(error = %e, "could not record the published hash");
-                }
+                let (committed, remembered) = tokio::join!(self.commit(token), remember);
                 if let Err(e) = remembered {
                     warn!(error = %e, "could not remember the article for near copies");
                 }
+                // Not acked without its done mark: a later copy would find no mark and, past the
+                // output stream's duplicate window, publish the story again. The redelivery
+                // republishes (stored once: same Nats-Msg-Id) and commits.
+                committed?;
                 self.ack(msg).await;
                 Ok(Outcome::Published {
                     duplicate_msg_id: ack.duplicate,
@@ -423,6 +438,42 @@ impl<S: DedupStore> Handler<S> {
                     return Ok(self.dead_letter(msg, r).await);
                 }
                 Err(Transient(format!("publish failed: {why}")))
+            }
+        }
+    }
+
+    /// Writes the done mark, retrying briefly (a server restart, a leader election), since the
+    /// record is already out and only the mark is missing.
+    async fn commit(&self, token: crate::dedup::ClaimToken) -> Result<(), Transient> {
+        let mut delay = Duration::from_millis(100);
+        for attempt in 1.. {
+            match self.store.commit(token.clone(), epoch_now()).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt >= 6 => {
+                    warn!(error = %e, "could not record the published hash");
+                    return Err(Transient(format!("recording the published hash: {e}")));
+                }
+                Err(_) => {
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The article id of a stored record (its `Enricher-Article-Id` header), or `None` when it
+    /// cannot be read.
+    async fn stored_article_id(&self, stream: &str, sequence: u64) -> Option<String> {
+        let stream = self.js.get_stream_no_info(stream).await.ok()?;
+        match stream.get_raw_message(sequence).await {
+            Ok(m) => m
+                .headers
+                .get("Enricher-Article-Id")
+                .map(|v| v.as_str().to_string()),
+            Err(e) => {
+                warn!(error = %e, "could not read the stored record a publish duplicated");
+                None
             }
         }
     }

@@ -471,24 +471,17 @@ impl Report {
             self.wrong.len()
         );
         let sample = |v: &Vec<String>| v.iter().take(10).cloned().collect::<Vec<_>>();
-        assert!(
-            self.lost.is_empty(),
-            "{what}: lost {}: {:?}",
-            self.lost.len(),
-            sample(&self.lost)
-        );
-        assert!(
-            self.twice.is_empty(),
-            "{what}: published twice {}: {:?}",
-            self.twice.len(),
-            sample(&self.twice)
-        );
-        assert!(
-            self.wrong.is_empty(),
-            "{what}: wrongly accounted {}: {:?}",
-            self.wrong.len(),
-            sample(&self.wrong)
-        );
+        let faults_found = [
+            ("lost", &self.lost),
+            ("published twice", &self.twice),
+            ("wrongly accounted", &self.wrong),
+        ];
+        let found: Vec<String> = faults_found
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(what, v)| format!("{what} {}: {:?}", v.len(), sample(v)))
+            .collect();
+        assert!(found.is_empty(), "{what}: {}", found.join("; "));
     }
 }
 
