@@ -519,15 +519,34 @@ async fn each_message(
     }
 }
 
+/// Whether the fleet has finished: the work-queue input stream is empty (every input acked or
+/// terminated) and the consumer holds nothing. The consumer's counts alone can read zero for a
+/// moment after a server restart while a message still waits in the stream.
+pub async fn drained(js: &jetstream::Context) -> bool {
+    stream_len(js, "ARTICLES").await == 0 && wait_consumer_idle(js, Duration::ZERO).await
+}
+
+async fn wait_drained(js: &jetstream::Context, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while !drained(js).await {
+        if Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    true
+}
+
 /// Waits until the fleet has taken every input, then accounts for each one.
 pub async fn check(js: &jetstream::Context, inputs: &[Input]) -> Report {
     assert!(
-        wait_consumer_idle(js, Duration::from_secs(180)).await,
-        "the workers never caught up"
+        wait_drained(js, Duration::from_secs(180)).await,
+        "the workers never caught up ({} inputs left)",
+        stream_len(js, "ARTICLES").await
     );
     // A redelivery still in flight somewhere would show up now, not after the check.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert!(wait_consumer_idle(js, Duration::from_secs(60)).await);
+    assert!(wait_drained(js, Duration::from_secs(60)).await);
 
     let mut records: HashMap<String, usize> = HashMap::new();
     let mut hashes_seen: HashMap<String, Vec<String>> = HashMap::new();

@@ -273,7 +273,7 @@ async fn slow_downstream_keeps_memory_bounded() {
     });
     let load = start_load(&js, corpus("slow", 3000, 8), None);
     let mut peak = 0;
-    while !load.done() || !wait_consumer_idle(&js, Duration::from_millis(1)).await {
+    while !load.done() || !drained(&js).await {
         peak = peak.max(fleet.max_rss());
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -346,7 +346,7 @@ async fn long_run_with_many_faults() {
     let mut faults = [0usize; 5];
     let mut peak = 0;
     // Faults go on until the publisher is done and the fleet has worked off the backlog.
-    while !(load.done() && wait_consumer_idle(&js, Duration::from_millis(1)).await) {
+    while !(load.done() && drained(&js).await) {
         tokio::time::sleep(rng.millis(2000, 6000)).await;
         peak = peak.max(fleet.max_rss());
         match rng.below(10) {
