@@ -530,7 +530,10 @@ pub async fn drained(js: &jetstream::Context) -> bool {
     let Ok(last) = stream.info().await.map(|i| i.state.last_sequence) else {
         return false;
     };
-    let Ok(mut consumer) = stream.get_consumer::<consumer::pull::Config>("enricher").await else {
+    let Ok(mut consumer) = stream
+        .get_consumer::<consumer::pull::Config>("enricher")
+        .await
+    else {
         return false;
     };
     consumer.info().await.is_ok_and(|c| {
