@@ -288,9 +288,21 @@ impl Fleet {
         }
     }
 
+    /// Keeps worker `i`'s log in `FAULTS_LOG_DIR`, when set, before its process is replaced
+    /// (its temporary directory goes with it): the long run's evidence.
+    fn keep_log(&self, i: usize) {
+        if let Some(dir) = std::env::var_os("FAULTS_LOG_DIR") {
+            let dir = std::path::PathBuf::from(dir);
+            let _ = std::fs::create_dir_all(&dir);
+            let name = format!("worker-{i}-{}.log", self.faults);
+            let _ = std::fs::write(dir.join(name), self.workers[i].log());
+        }
+    }
+
     /// SIGKILL, then a fresh process in its place.
     pub fn kill_and_restart(&mut self, i: usize) {
         self.workers[i].kill9();
+        self.keep_log(i);
         self.workers[i] = spawn_worker_process(&self.env);
         self.faults += 1;
     }
@@ -304,6 +316,7 @@ impl Fleet {
             "SIGTERM did not end the worker cleanly ({status:?}):\n{}",
             self.workers[i].log()
         );
+        self.keep_log(i);
         self.workers[i] = spawn_worker_process(&self.env);
         // A long run's replica first catches up on a long KV history.
         self.workers[i].ready_within(Duration::from_secs(120)).await;

@@ -329,7 +329,9 @@ async fn burst_of_ten_times_the_rate() {
 
 /// The long run: `FAULTS_ARTICLES` (1,000,000 by default) through a fleet of three workers
 /// behind a proxy, with a fault every few seconds (SIGKILL, SIGTERM, the server restarted,
-/// the network paused or cut) until every article is through.
+/// the network paused or cut) until every article is through. Each fault is printed with its
+/// time, and `FAULTS_LOG_DIR` keeps every worker's log and the server's, to match a failure to
+/// a fault.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "long: cargo test --release --test faults -- --ignored --nocapture"]
 async fn long_run_with_many_faults() {
@@ -349,7 +351,12 @@ async fn long_run_with_many_faults() {
     while !(load.done() && drained(&js).await) {
         tokio::time::sleep(rng.millis(2000, 6000)).await;
         peak = peak.max(fleet.max_rss());
-        match rng.below(10) {
+        let kind = rng.below(10);
+        println!(
+            "fault t={:.1}s kind={kind} (0-4 sigkill, 5-6 sigterm, 7 server, 8 pause, 9 cut)",
+            started.elapsed().as_secs_f64()
+        );
+        match kind {
             0..=4 => {
                 fleet.kill_and_restart(rng.below(3) as usize);
                 faults[0] += 1;
@@ -379,6 +386,13 @@ async fn long_run_with_many_faults() {
         }
     }
     let report = load.finish(&js).await;
+    if let Some(dir) = std::env::var_os("FAULTS_LOG_DIR") {
+        let dir = std::path::PathBuf::from(dir);
+        let _ = std::fs::write(dir.join("server.log"), server.log());
+        for (i, w) in fleet.workers.iter().enumerate() {
+            let _ = std::fs::write(dir.join(format!("worker-{i}-final.log")), w.log());
+        }
+    }
     println!(
         "long_run secs={} sigkill={} sigterm={} nats_restart={} network_pause={} network_cut={} peak_worker_rss_mb={}",
         started.elapsed().as_secs(),
