@@ -533,16 +533,23 @@ async fn each_message(
 }
 
 /// Whether the fleet has finished: the consumer holds nothing and has acked (or terminated)
-/// everything up to the input stream's last message. Its pending counts alone can read zero
-/// for a moment after a server restart while a message still waits; the stream's own count
-/// can stay above zero on 2.9, which may keep a few acked work-queue messages after a restart.
+/// everything up to the input stream's last message, or the stream is empty. Its pending
+/// counts alone can read zero for a moment after a server restart while a message still
+/// waits; the stream's own count can stay above zero on 2.9, which may keep a few acked
+/// work-queue messages after a restart; and a server recovering from SIGKILL may lose its
+/// last message outright (then the stream is empty though the ack floor stops short of it).
 pub async fn drained(js: &jetstream::Context) -> bool {
     let Ok(mut stream) = js.get_stream("ARTICLES").await else {
         return false;
     };
-    let Ok(last) = stream.info().await.map(|i| i.state.last_sequence) else {
+    let Ok((messages, last_sequence)) = stream
+        .info()
+        .await
+        .map(|i| (i.state.messages, i.state.last_sequence))
+    else {
         return false;
     };
+    let last = if messages == 0 { 0 } else { last_sequence };
     let Ok(mut consumer) = stream
         .get_consumer::<consumer::pull::Config>("enricher")
         .await
