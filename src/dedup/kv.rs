@@ -267,15 +267,11 @@ async fn follow_originals(
             },
             ..Default::default()
         };
-        let messages = match bands.stream.create_consumer(config).await {
-            Ok(consumer) => consumer.messages().await,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot follow the near-duplicate bucket; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
+        let opened = match bands.stream.create_consumer(config).await {
+            Ok(consumer) => consumer.messages().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
         };
-        let mut messages = match messages {
+        let mut messages = match opened {
             Ok(m) => m,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot follow the near-duplicate bucket; retrying");
