@@ -373,7 +373,13 @@ where
 {
     let mut delay = Duration::from_millis(200);
     loop {
-        match step().await {
+        // A step can take long (a fleet replica catching up on a long KV history): a SIGTERM
+        // meanwhile ends the worker at once; nothing has been taken from the stream yet.
+        let outcome = tokio::select! {
+            outcome = step() => outcome,
+            _ = &mut *shutdown => return Ok(None),
+        };
+        match outcome {
             Ok(v) => return Ok(Some(v)),
             Err(e) if e.downcast_ref::<natsx::Refused>().is_some() => {
                 return Err(e.context(format!("cannot set up {what}")));
@@ -607,4 +613,50 @@ async fn consume_core<S: DedupStore>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shutdown during a set-up step that hangs (a replica catching up on a long KV history)
+    /// ends the set-up at once, as during the waits between retries.
+    #[tokio::test]
+    async fn shutdown_ends_a_set_up_step_that_hangs() {
+        let shutdown = tokio::time::sleep(Duration::from_millis(50));
+        tokio::pin!(shutdown);
+        let outcome = tokio::time::timeout(
+            Duration::from_secs(10),
+            set_up("a hanging step", &mut shutdown, || {
+                std::future::pending::<anyhow::Result<()>>()
+            }),
+        )
+        .await;
+        assert!(matches!(outcome, Ok(Ok(None))), "{outcome:?}");
+    }
+
+    #[tokio::test]
+    async fn set_up_retries_until_the_step_succeeds_and_stops_on_a_refusal() {
+        let shutdown = std::future::pending::<()>();
+        tokio::pin!(shutdown);
+        let mut tries = 0;
+        let got = set_up("a settling step", &mut shutdown, || {
+            tries += 1;
+            let t = tries;
+            async move {
+                if t < 3 {
+                    Err(anyhow!("cluster not available"))
+                } else {
+                    Ok(t)
+                }
+            }
+        })
+        .await;
+        assert_eq!(got.ok().flatten(), Some(3));
+        let refused = set_up("a refused step", &mut shutdown, || async {
+            Err::<(), _>(anyhow::Error::from(natsx::Refused("no such stream".into())))
+        })
+        .await;
+        assert!(refused.is_err());
+    }
 }
