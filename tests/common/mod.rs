@@ -95,8 +95,9 @@ impl NatsServer {
         });
         self.child = Some(child);
         // Ready when our server says so (a bare TCP check could meet another process); the
-        // log is appended across restarts, so count the announcements.
-        let deadline = Instant::now() + Duration::from_secs(15);
+        // log is appended across restarts, so count the announcements. A restart first
+        // recovers its store, which takes a while once it holds a long run's million messages.
+        let deadline = Instant::now() + Duration::from_secs(180);
         while self.log().matches("Server is ready").count() <= before {
             if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
                 panic!("nats-server exited ({status}): {}", self.log());

@@ -327,28 +327,110 @@ async fn burst_of_ten_times_the_rate() {
     assert!(peak < 150 << 20, "a worker grew to {} MB", peak >> 20);
 }
 
-/// The long run: `FAULTS_ARTICLES` (1,000,000 by default) through a fleet of three workers
-/// behind a proxy, with a fault every few seconds (SIGKILL, SIGTERM, the server restarted,
-/// the network paused or cut) until every article is through. Each fault is printed with its
-/// time, and `FAULTS_LOG_DIR` keeps every worker's log and the server's, to match a failure to
-/// a fault.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "long: cargo test --release --test faults -- --ignored --nocapture"]
-async fn long_run_with_many_faults() {
-    let n: usize = std::env::var("FAULTS_ARTICLES")
+/// The broker a long run injects server faults into.
+enum Broker {
+    /// One server: killed and restarted.
+    Single(NatsServer),
+    /// A 3-node cluster at R3: one node killed and restarted, often the input stream's leader.
+    Cluster(NatsCluster),
+}
+
+impl Broker {
+    async fn kill_and_restart(&mut self, js: &async_nats::jetstream::Context, rng: &mut Rng) {
+        match self {
+            Broker::Single(server) => {
+                server.kill();
+                tokio::time::sleep(rng.millis(500, 3000)).await;
+                server.restart();
+            }
+            Broker::Cluster(cluster) => {
+                let leader = cluster.leader_of(js, "ARTICLES").await;
+                let node = match leader {
+                    Some(l) if rng.below(2) == 0 => l,
+                    _ => rng.below(cluster.nodes.len() as u64) as usize,
+                };
+                println!("  node n{node} killed (input stream leader: {leader:?})");
+                cluster.nodes[node].kill();
+                tokio::time::sleep(rng.millis(1000, 4000)).await;
+                cluster.nodes[node].restart();
+            }
+        }
+    }
+
+    fn keep_logs(&self, dir: &std::path::Path) {
+        match self {
+            Broker::Single(server) => {
+                let _ = std::fs::write(dir.join("server.log"), server.log());
+            }
+            Broker::Cluster(cluster) => {
+                for (i, node) in cluster.nodes.iter().enumerate() {
+                    let _ = std::fs::write(dir.join(format!("server-n{i}.log")), node.log());
+                }
+            }
+        }
+    }
+}
+
+fn articles_for_long_run() -> usize {
+    std::env::var("FAULTS_ARTICLES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000_000);
-    let (mut server, _c, js) = single_node().await;
-    let proxy = proxy_to(&server).await;
-    let mut fleet = Fleet::start(&proxy.url(), 3, &[]).await;
+        .unwrap_or(1_000_000)
+}
+
+/// The long run on one server: `FAULTS_ARTICLES` (1,000,000 by default) through a fleet of
+/// three workers behind a proxy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "long: cargo test --release --test faults long_run -- --ignored --nocapture"]
+async fn long_run_with_many_faults() {
+    let (server, _c, js) = single_node().await;
+    let proxies = vec![proxy_to(&server).await];
+    let fleet = Fleet::start(&proxies[0].url(), 3, &[]).await;
+    long_run("long_run", Broker::Single(server), proxies, fleet, &js).await;
+}
+
+/// The long run on a 3-node cluster with R3 streams and KV buckets: the workers reach each
+/// node through its own proxy, and server faults kill one node at a time (half of the time
+/// the input stream's leader), so no acknowledged message has a single copy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "long: cargo test --release --test faults long_run -- --ignored --nocapture"]
+async fn long_run_on_a_cluster() {
+    let (cluster, _c, js) = three_nodes().await;
+    let mut proxies = Vec::new();
+    for node in &cluster.nodes {
+        proxies.push(proxy_to(node).await);
+    }
+    let urls: Vec<String> = proxies.iter().map(Proxy::url).collect();
+    let fleet = Fleet::start(&urls.join(","), 3, &cluster_settings()).await;
+    long_run(
+        "long_run_cluster",
+        Broker::Cluster(cluster),
+        proxies,
+        fleet,
+        &js,
+    )
+    .await;
+}
+
+/// A fault every few seconds (SIGKILL, SIGTERM, the broker killed, the network paused or cut)
+/// until every article is through. Each fault is printed with its time, and `FAULTS_LOG_DIR`
+/// keeps every worker's log and the servers', to match a failure to a fault.
+async fn long_run(
+    name: &str,
+    mut broker: Broker,
+    proxies: Vec<Proxy>,
+    mut fleet: Fleet,
+    js: &async_nats::jetstream::Context,
+) {
+    let n = articles_for_long_run();
     let started = Instant::now();
-    let load = start_load(&js, corpus("long", n, 42), None);
+    let load = start_load(js, corpus(name, n, 42), None);
     let mut rng = Rng::new(4242);
     let mut faults = [0usize; 5];
     let mut peak = 0;
+    let set_links = |link: Link| proxies.iter().for_each(|p| p.set(link));
     // Faults go on until the publisher is done and the fleet has worked off the backlog.
-    while !(load.done() && drained(&js).await) {
+    while !(load.done() && drained(js).await) {
         tokio::time::sleep(rng.millis(2000, 6000)).await;
         peak = peak.max(fleet.max_rss());
         let kind = rng.below(10);
@@ -366,35 +448,33 @@ async fn long_run_with_many_faults() {
                 faults[1] += 1;
             }
             7 => {
-                server.kill();
-                tokio::time::sleep(rng.millis(500, 3000)).await;
-                server.restart();
+                broker.kill_and_restart(js, &mut rng).await;
                 faults[2] += 1;
             }
             8 => {
-                proxy.set(Link::Paused);
+                set_links(Link::Paused);
                 tokio::time::sleep(rng.millis(1000, 5000)).await;
-                proxy.set(Link::Open);
+                set_links(Link::Open);
                 faults[3] += 1;
             }
             _ => {
-                proxy.set(Link::Cut);
+                set_links(Link::Cut);
                 tokio::time::sleep(rng.millis(500, 3000)).await;
-                proxy.set(Link::Open);
+                set_links(Link::Open);
                 faults[4] += 1;
             }
         }
     }
-    let report = load.finish(&js).await;
+    let report = load.finish(js).await;
     if let Some(dir) = std::env::var_os("FAULTS_LOG_DIR") {
         let dir = std::path::PathBuf::from(dir);
-        let _ = std::fs::write(dir.join("server.log"), server.log());
+        broker.keep_logs(&dir);
         for (i, w) in fleet.workers.iter().enumerate() {
             let _ = std::fs::write(dir.join(format!("worker-{i}-final.log")), w.log());
         }
     }
     println!(
-        "long_run secs={} sigkill={} sigterm={} nats_restart={} network_pause={} network_cut={} peak_worker_rss_mb={}",
+        "{name} articles={n} secs={} sigkill={} sigterm={} server_kill={} network_pause={} network_cut={} peak_worker_rss_mb={}",
         started.elapsed().as_secs(),
         faults[0],
         faults[1],
@@ -403,5 +483,5 @@ async fn long_run_with_many_faults() {
         faults[4],
         peak >> 20
     );
-    report.assert_clean("long_run", faults.iter().sum());
+    report.assert_clean(name, faults.iter().sum());
 }
