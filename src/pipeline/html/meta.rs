@@ -15,6 +15,8 @@ pub struct PageMeta {
     pub authors: Vec<String>,
     /// The declared publication date as written (parsed later).
     pub published: Option<String>,
+    /// The declared date of the last update, as written.
+    pub modified: Option<String>,
     pub lang: Option<String>,
     pub site_name: Option<String>,
     /// The article's text as the page declares it (JSON-LD `articleBody`), when complete: a
@@ -57,6 +59,7 @@ pub fn read(doc: &Document, url: Option<&str>, is_site: &dyn Fn(&str) -> bool) -
     if m.published.is_none() {
         m.published = microdata_date(doc).or_else(|| url.and_then(date_from_url));
     }
+    m.published = super::shown_date::choose(doc, m.published.take(), m.modified.clone());
     if m.lang.is_none() {
         m.lang = doc
             .select("html")
@@ -163,6 +166,9 @@ fn json_ld(doc: &Document, m: &mut PageMeta) {
             m.published = ["datePublished", "dateCreated", "uploadDate", "dateModified"]
                 .iter()
                 .find_map(|k| o.get(*k).and_then(text_of));
+        }
+        if m.modified.is_none() {
+            m.modified = o.get("dateModified").and_then(text_of);
         }
         if m.lang.is_none() {
             m.lang = o.get("inLanguage").and_then(text_of);
@@ -282,6 +288,21 @@ fn meta_tags(doc: &Document, m: &mut PageMeta) {
                 "article:modified_time",
                 "og:updated_time",
                 "dateModified",
+            ],
+        );
+    }
+    if m.modified.is_none() {
+        m.modified = meta_content(
+            doc,
+            &[
+                "article:modified_time",
+                "og:updated_time",
+                "dateModified",
+                "modified_time",
+                "updated_time",
+                "last-modified",
+                "dc.date.modified",
+                "dcterms.modified",
             ],
         );
     }
