@@ -1,12 +1,16 @@
 //! Main text and page metadata from raw HTML, for articles that arrive with `html` and no `text`.
 //!
 //! The page is parsed once (html5ever, through dom_query). Its declared metadata is read first
-//! ([`meta`]); then readability (dom_smoothie) finds the article container, and [`render`]
-//! drops the furniture readability keeps and writes one paragraph per block. The text then goes
-//! through the same cleaning as any text article.
+//! ([`meta`], with [`shown_date`] choosing between a first publication and an update), and the
+//! stories an infinite-scroll page runs on into are dropped ([`next_stories`]). Then readability
+//! (dom_smoothie) finds the article container, and [`render`] drops the furniture readability
+//! keeps and writes one paragraph per block. The text then goes through the same cleaning as
+//! any text article.
 
 pub mod meta;
+pub mod next_stories;
 pub mod render;
+pub mod shown_date;
 
 use dom_query::Document;
 use dom_smoothie::{Config, Readability};
@@ -159,6 +163,13 @@ pub fn extract(
     }
     let doc = Document::from(html);
     let meta = meta::read(&doc, url, &|s| site.names_site(s));
+    let page_title = doc.select("head title").text();
+    let headlines: Vec<&str> = [meta.headline.as_deref(), meta.og_title.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain([&*page_title])
+        .collect();
+    next_stories::remove(&doc, &headlines);
     let cfg = Config {
         keep_classes: true,
         disable_json_ld: true,

@@ -81,7 +81,6 @@ const NOISE_WORDS: &[&str] = &[
     "carousel",
     "embed",
     "video",
-    "player",
     "podcast",
     "audio",
     "toc",
@@ -103,6 +102,13 @@ const NOISE_PHRASES: &[&str] = &[
     "authorinfo",
     "authorbox",
     "morestories",
+    // "player" alone may be a sports player's table row ("player-2020-580").
+    "videoplayer",
+    "audioplayer",
+    "mediaplayer",
+    "jwplayer",
+    "playercontainer",
+    "playerwrap",
     "relatedarticles",
     "relatedposts",
     "relatedcontent",
@@ -123,6 +129,28 @@ const NOISE_PHRASES: &[&str] = &[
     "linkslist",
     "tagcloud",
 ];
+
+/// Class and id phrases that name a container of other stories, whatever its size: teaser
+/// lists and "more stories" blocks that readability takes in beside a short story can hold more
+/// text than the story itself. One "teaser" may be the story's own lead, so only the plural.
+const OTHER_STORIES: &[&str] = &[
+    "teasers",
+    "articlelist",
+    "storylist",
+    "postlist",
+    "morestories",
+    "relatedarticles",
+    "relatedposts",
+    "readnext",
+    "upnext",
+    "youmightlike",
+    "recirculation",
+];
+
+fn names_other_stories(node: &NodeRef) -> bool {
+    let joined: String = class_words(node).concat();
+    !joined.is_empty() && OTHER_STORIES.iter().any(|p| joined.contains(p))
+}
 
 fn class_words(node: &NodeRef) -> Vec<String> {
     let mut raw = String::new();
@@ -236,6 +264,11 @@ pub fn render(article_html: &str) -> String {
         }
         let name = node.node_name().map(|n| n.to_string()).unwrap_or_default();
         let (text, links) = sizes.get(&node.id).copied().unwrap_or_default();
+        // Never the element holding most of the article, though.
+        if text < total * 2 / 3 && names_other_stories(&node) {
+            doomed.push(node);
+            continue;
+        }
         if text < guard {
             let noisy = is_noise_by_name(&node);
             // Blocks that are mostly links: lists of other stories, tag clouds, share bars.
