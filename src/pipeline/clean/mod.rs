@@ -106,15 +106,17 @@ pub fn draft(body: &str, title: Option<&str>, source: Option<&str>, url: Option<
             }
             Some(Kind::Byline)
         } else {
-            classify(v).or_else(|| {
-                // The site speaking of itself at the foot of the page is its own boilerplate,
-                // recognised before the learner has seen the line often enough.
-                (i + FOOT > n
-                    && v.words <= 35
-                    && !rules::is_reported_speech(&v.key)
-                    && hints.self_mention(&v.raw))
-                .then_some(Kind::SourceFooter)
-            })
+            classify(v)
+                .or_else(|| {
+                    // The site speaking of itself at the foot of the page is its own
+                    // boilerplate, recognised before the learner has seen the line often enough.
+                    (i + FOOT > n
+                        && v.words <= 35
+                        && !rules::is_reported_speech(&v.key)
+                        && hints.self_mention(&v.raw))
+                    .then_some(Kind::SourceFooter)
+                })
+                .or_else(|| (i + FOOT > n && rules::is_author_bio(v)).then_some(Kind::Byline))
         };
         line.kind = kind;
     }

@@ -1213,7 +1213,11 @@ pub fn is_advertisement(l: &LineView) -> bool {
     let strong = toks
         .iter()
         .any(|t| AD_WORDS.contains(t) && !matches!(*t, "ad" | "ads" | "promotion" | "sponsor"));
-    (strong || toks.len() == 1)
+    // "Article continues below this ad": the story resuming after it says what "ad" is.
+    let resumes = toks
+        .iter()
+        .any(|t| matches!(*t, "continues" | "continue" | "continued"));
+    (strong || resumes || toks.len() == 1)
         && toks
             .iter()
             .all(|t| AD_WORDS.contains(t) || AD_FILLER.contains(t))
@@ -1750,6 +1754,9 @@ fn ends_a_sentence_first(raw: &str) -> bool {
 }
 
 pub fn is_image_credit(l: &LineView) -> bool {
+    if ends_with_photo_credit(&l.key) && l.words <= 60 {
+        return true;
+    }
     if l.words > 16 {
         // A caption line of a scrape ("Image copyright X Image caption ...") may run long.
         let k = l.key.as_str();
@@ -1812,6 +1819,44 @@ pub fn is_image_credit(l: &LineView) -> bool {
             | "reuters photo"
             | "file photo"
     )
+}
+
+/// A caption that ends with its credit in brackets: "Diana wore the gown in Florence.
+/// (Valerie Macon / AFP / Getty Images)", "The harbour at dawn (Photo: Jane Doe)". Story text
+/// never ends with a photo credit; only the credit itself is checked, so any caption wording
+/// goes.
+fn ends_with_photo_credit(key: &str) -> bool {
+    let k = key.trim_end();
+    let Some(inner) = k.strip_suffix(')') else {
+        return false;
+    };
+    let Some(open) = inner.rfind('(') else {
+        return false;
+    };
+    let credit = inner[open + 1..].trim();
+    if credit.is_empty() || credit.len() > 120 || open == 0 {
+        return false;
+    }
+    [
+        "photo:",
+        "photo by",
+        "photos:",
+        "image:",
+        "credit:",
+        "photo credit",
+        "picture:",
+    ]
+    .iter()
+    .any(|p| credit.starts_with(p))
+        || {
+            // A bare "(Reuters)" or "(AFP)" may close a sentence of story; an agency beside a
+            // photographer's name, or "... Images", is a credit.
+            let parts: Vec<&str> = credit.split(['/', '|', ';']).map(str::trim).collect();
+            parts
+                .iter()
+                .any(|p| p.starts_with("ap photo") || p.ends_with(" images"))
+                || (parts.len() >= 2 && parts.iter().any(|p| PHOTO_AGENCIES.contains(p)))
+        }
 }
 
 pub fn is_tags(l: &LineView) -> bool {
@@ -2054,12 +2099,78 @@ fn byline_head(rest: &str) -> &str {
     &rest[..end]
 }
 
+/// Journalism roles an author's bio names in its first sentence.
+const BIO_ROLES: &[&str] = &[
+    "reporter",
+    "writer",
+    "editor",
+    "journalist",
+    "correspondent",
+    "columnist",
+    "contributor",
+    "producer",
+    "critic",
+    "freelancer",
+    "freelance",
+    "photographer",
+    "intern",
+    "fellow",
+    "blogger",
+];
+
+/// An author's bio, as it stands at the foot of a story: "Jim Walsh is a senior reporter for
+/// the Courier-Post. Email: ...", "Kent German is a News Editor at SFGATE. A California native,
+/// ...". A name opens it, a copula follows, and its first sentence names a journalism role.
+/// The caller looks for it only at the foot, where a story's own sentences rarely take this
+/// shape.
+pub fn is_author_bio(l: &LineView) -> bool {
+    if l.words > 80 {
+        return false;
+    }
+    let words: Vec<&str> = l.raw.split_whitespace().take(12).collect();
+    let name_len = words
+        .iter()
+        .take_while(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) && !w.ends_with(['.', ',', ':'])
+        })
+        .count();
+    if !(2..=4).contains(&name_len) || matches!(words[0], "The" | "A" | "An" | "This" | "Our") {
+        return false;
+    }
+    // What follows the name, up to the end of the first sentence.
+    let rest = hash_form(
+        &l.raw
+            .split_whitespace()
+            .skip(name_len)
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    let first_sentence = rest.split(". ").next().unwrap_or("");
+    let copula = [
+        "is a ",
+        "is an ",
+        "is the ",
+        "has been ",
+        "covers ",
+        "writes ",
+    ]
+    .iter()
+    .any(|c| first_sentence.starts_with(c));
+    copula
+        && tokens(first_sentence)
+            .iter()
+            .any(|t| BIO_ROLES.contains(&t.trim_end_matches('s')))
+}
+
 /// "Published March 18, 2017", "Updated 3:45 PM ET, Mon October 8, 2018", "Posted on ...".
 pub fn is_date_line(l: &LineView) -> bool {
     if l.words > 16 {
         return false;
     }
-    let k = l.key.as_str();
+    // A separator may stand before it: "| UPDATED: 10:43, Tue, Nov 19, 2019".
+    let k = l
+        .key
+        .trim_start_matches(['|', '-', '·', '•', '—', '–', ' ']);
     let Some(lead) = DATE_LINE_LEADS
         .iter()
         .filter(|p| {
@@ -2345,6 +2456,8 @@ mod tests {
             "Anzeige",
             "Sponsored content",
             "Article continues after advertisement",
+            "Article continues below this ad",
+            "Story continues after the ad",
         ] {
             assert!(is_advertisement(&lv(s)), "{s}");
         }
@@ -2527,6 +2640,10 @@ mod tests {
             "Image: AFP",
             "Credit: Jamie McCarthy/Getty Images",
             "Jamie McCarthy/Getty Images",
+            "Diana wore the gown in Florence, Italy, in April 1985. (Valerie Macon / AFP / Getty Images)",
+            "The dress that Princess Diana wore in Italy in 1985 has broken a record at auction. (Getty Images / Getty Images)",
+            "Rescue workers search the rubble in the town centre (Photo: Jane Doe)",
+            "Protesters gather outside parliament on Monday. (AP Photo/Jane Doe)",
             "(AP Photo/Evan Vucci)",
             "Bild: dpa",
             "Screenshot: Kotaku / Capcom",
@@ -2534,9 +2651,15 @@ mod tests {
         ] {
             assert!(is_image_credit(&lv(s)), "{s}");
         }
-        assert!(!is_image_credit(&lv(
-            "Photo identification rules were also discussed at the meeting."
-        )));
+        for s in [
+            "Photo identification rules were also discussed at the meeting.",
+            // An agency closing a sentence of story is not a caption's credit.
+            "Thousands marched through the capital on Sunday, police said (Reuters).",
+            "Thousands marched through the capital on Sunday, police said (AFP)",
+            "The agency licensed the picture to several outlets (Getty, for one)",
+        ] {
+            assert!(!is_image_credit(&lv(s)), "{s}");
+        }
     }
 
     #[test]
@@ -2602,6 +2725,27 @@ mod tests {
     }
 
     #[test]
+    fn author_bios() {
+        for s in [
+            "Jim Walsh is a senior reporter for the Courier-Post, Burlington County Times and The Daily Journal. Email: jwalsh@example.com.",
+            "Kent German is a News Editor at SFGATE. A California native, he's a USF graduate and a veteran of CNET.",
+            "Dallas Robinson is a freelance writer living in Minneapolis",
+            "Tomas Franzese is a Staff Writer at Digital Trends, where he reports on and reviews the latest releases.",
+            "Ana María López is a correspondent in Madrid.",
+        ] {
+            assert!(is_author_bio(&lv(s)), "{s}");
+        }
+        for s in [
+            "Jim Walsh said the council would meet again next week.",
+            "The Reporter is a weekly paper founded in 1890.",
+            "Maria Ressa is a Nobel laureate who founded the news site Rappler in 2012.",
+            "Police said the driver is a 22-year-old woman from Bridgeton.",
+        ] {
+            assert!(!is_author_bio(&lv(s)), "{s}");
+        }
+    }
+
+    #[test]
     fn date_lines() {
         for s in [
             "Published March 18, 2017",
@@ -2609,6 +2753,8 @@ mod tests {
             "Updated 3:45 PM ET, March 18, 2017",
             "Posted on 2017-03-18",
             "Veröffentlicht am 18.03.2017",
+            "| UPDATED: 10:43, Tue, Nov 19, 2019",
+            "· Published 18 March 2017",
         ] {
             assert!(is_date_line(&lv(s)), "{s}");
         }
