@@ -572,6 +572,55 @@ async fn wait_drained(js: &jetstream::Context, limit: Duration) -> bool {
     true
 }
 
+/// What the broker says about lost inputs, for the long run's evidence: the input stream's
+/// state, the consumer's, the last stored input, and whether a lost id turns up after all (a
+/// record arriving late would mean the checker stopped too early, not a loss).
+pub async fn explain_lost(js: &jetstream::Context, lost: &[String]) {
+    if lost.is_empty() {
+        return;
+    }
+    if let Ok(mut stream) = js.get_stream("ARTICLES").await {
+        if let Ok(info) = stream.info().await.map(|i| i.clone()) {
+            let st = &info.state;
+            println!(
+                "lost: ARTICLES first_seq={} last_seq={} messages={} deleted={}",
+                st.first_sequence,
+                st.last_sequence,
+                st.messages,
+                st.deleted_count.unwrap_or(0)
+            );
+            if let Ok(m) = stream.get_raw_message(st.last_sequence).await {
+                let id = m.headers.get("Nats-Msg-Id").map(|v| v.as_str().to_string());
+                println!("lost: last stored input {} is {id:?}", st.last_sequence);
+            }
+        }
+        if let Ok(mut c) = stream
+            .get_consumer::<consumer::pull::Config>("enricher")
+            .await
+            && let Ok(ci) = c.info().await
+        {
+            println!(
+                "lost: consumer delivered={} ack_floor={} pending={} ack_pending={} redelivered={}",
+                ci.delivered.stream_sequence,
+                ci.ack_floor.stream_sequence,
+                ci.num_pending,
+                ci.num_ack_pending,
+                ci.num_redelivered
+            );
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    let mut late = Vec::new();
+    each_message(js, "ENRICHED", |m| {
+        let r: serde_json::Value = serde_json::from_slice(&m.payload).unwrap_or_default();
+        if let Some(id) = r["id"].as_str().filter(|id| lost.iter().any(|l| l == id)) {
+            late.push(id.to_string());
+        }
+    })
+    .await;
+    println!("lost: published 30 s after the check: {late:?}");
+}
+
 /// Waits until the fleet has taken every input, then accounts for each one.
 pub async fn check(js: &jetstream::Context, inputs: &[Input]) -> Report {
     assert!(

@@ -466,6 +466,7 @@ async fn long_run(
         }
     }
     let report = load.finish(js).await;
+    explain_lost(js, &report.lost).await;
     if let Some(dir) = std::env::var_os("FAULTS_LOG_DIR") {
         let dir = std::path::PathBuf::from(dir);
         broker.keep_logs(&dir);

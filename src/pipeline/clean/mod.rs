@@ -359,20 +359,6 @@ fn cut_inline(line: &mut DraftLine) {
                 cut = Some((kind, open));
             }
         }
-        // An editors' sign-off glued to the last sentence: "... talks. rs/rc (AP, AFP)".
-        if cut.is_none()
-            && body.ends_with(')')
-            && let Some(open) = body.rfind(" (")
-        {
-            let start = body[..open].rfind(' ').map_or(0, |i| i + 1);
-            let piece = &body[start..];
-            if start > 20 && piece[..open - start].contains('/') {
-                let v = LineView::new(piece);
-                if rules::is_wire_credit(&v) {
-                    cut = Some((Kind::WireCredit, start));
-                }
-            }
-        }
         // A contributors' line run into the last paragraph: "... on Friday. ABC News' Jane
         // Doe contributed to this report."
         if cut.is_none()
@@ -624,7 +610,8 @@ mod tests {
             c.paragraphs,
             vec![
                 "The council met on Tuesday to discuss the plan.".to_string(),
-                "The mayor said the vote would come soon.".to_string(),
+                // An editors' sign-off with its agencies is the publisher's own: it stays.
+                "The mayor said the vote would come soon. ab/cd (AP, Reuters)".to_string(),
                 "The plan goes to a vote next week.".to_string()
             ]
         );

@@ -1706,18 +1706,9 @@ pub fn is_wire_credit(l: &LineView) -> bool {
     if contains_any(k, CONTRIB) && l.words <= 30 && !ends_a_sentence_first(l.raw.trim()) {
         return true;
     }
-    // "rs/rc (AP, AFP)", "jm/sms (dpa, Reuters)": editors' initials and the agencies.
-    if let Some((initials, agencies)) = k.split_once(" (") {
-        let initials_ok = initials.len() <= 24
-            && initials.contains('/')
-            && initials
-                .split(['/', ',', ' '])
-                .filter(|p| !p.is_empty())
-                .all(|p| p.len() <= 4 && p.chars().all(|c| c.is_alphabetic()));
-        if initials_ok && agencies.ends_with(')') {
-            return true;
-        }
-    }
+    // Not "rs/rc (AP, AFP)": an editors' sign-off with the agencies the publisher drew on is
+    // part of the story as it first appeared (every copy carries it), not a credit a
+    // syndicator adds, so it stays like a dateline.
     // "- Reuters", "— AFP" as a closing line.
     let agency_only = k.trim_matches(|c: char| !c.is_alphanumeric());
     l.raw.trim_start().starts_with(['-', '—', '–', '('])
@@ -2616,16 +2607,18 @@ mod tests {
             "Jane Mercer contributed to this report.",
             "Reuters contributed to this report.",
             "Additional reporting by AFP.",
-            "rs/rc (AP, AFP)",
-            "jm/sms (dpa, Reuters)",
             "ABC News' Jane Doe and John Roe contributed to this report.",
             "- Reuters",
         ] {
             assert!(is_wire_credit(&lv(s)), "{s}");
         }
-        assert!(!is_wire_credit(&lv(
-            "The reporting by the newspaper was criticised by the minister."
-        )));
+        for s in [
+            "The reporting by the newspaper was criticised by the minister.",
+            "rs/rc (AP, AFP)",
+            "jm/sms (dpa, Reuters)",
+        ] {
+            assert!(!is_wire_credit(&lv(s)), "{s}");
+        }
     }
 
     #[test]
