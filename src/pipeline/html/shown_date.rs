@@ -13,21 +13,6 @@ use dom_query::{Document, NodeRef};
 /// Visible text read for dates: enough for any article's header and body.
 const MAX_TEXT: usize = 256 * 1024;
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// `published` or `modified` (raw declared strings), whichever the page shows (see the module
 /// doc).
 pub fn choose(
@@ -108,7 +93,11 @@ fn visible_text(doc: &Document) -> String {
 /// "14 December 2023", "2023-12-14", "12/14/2023", "14.12.2023".
 fn shown(text: &str, day: NaiveDate) -> bool {
     let (y, m, d) = (day.year(), day.month(), day.day());
-    let Some(month) = MONTHS.get(m as usize - 1) else {
+    let Some(month) = u8::try_from(m)
+        .ok()
+        .and_then(|m| chrono::Month::try_from(m).ok())
+        .map(|m| m.name().to_lowercase())
+    else {
         return false;
     };
     let abbr = &month[..3];
