@@ -580,7 +580,7 @@ pub async fn explain_lost(js: &jetstream::Context, lost: &[String]) {
         return;
     }
     if let Ok(mut stream) = js.get_stream("ARTICLES").await {
-        if let Ok(info) = stream.info().await.map(|i| i.clone()) {
+        if let Ok(info) = stream.info().await.cloned() {
             let st = &info.state;
             println!(
                 "lost: ARTICLES first_seq={} last_seq={} messages={} deleted={}",
