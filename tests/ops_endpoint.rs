@@ -71,9 +71,21 @@ async fn metrics_count_every_outcome() {
         .collect();
     payloads.push(b"{\"text\": \"unterminated".to_vec());
     payloads.push(vec![b' '; 30_000]);
-    // One at a time: the copies must meet their original already published.
-    for p in &payloads {
+    // One at a time: the copies must meet their original already published. Each is waited
+    // for by its outcome counted (the consumer's pending counts can read zero for a moment
+    // before a just-published message is delivered).
+    let decided = |m: &str| -> f64 {
+        ["new", "exact_duplicate", "near_duplicate", "dead_lettered"]
+            .iter()
+            .filter_map(|o| metric(m, &format!("enricher_articles_total{{outcome=\"{o}\"}}")))
+            .sum()
+    };
+    for (i, p) in payloads.iter().enumerate() {
         publish_raw(&js, std::slice::from_ref(p)).await;
+        scrape_until(addr, "the article decided", |m| {
+            decided(m) >= (i + 1) as f64
+        })
+        .await;
         assert!(wait_consumer_idle(&js, WAIT).await);
     }
     let sent: usize = payloads.iter().map(Vec::len).sum();
@@ -109,49 +121,64 @@ async fn metrics_count_every_outcome() {
         count("enricher_rejected_total{reason=\"missing_content\"}"),
         0.0
     );
-    assert_eq!(count("enricher_redelivered_total"), 0.0);
+    // A loaded machine may see a message delivered again (a retried publish; on 2.9 a delivery
+    // to a pull request that had just expired): the worker takes it up again and counts it,
+    // and its bytes, once more. The outcomes above stay exact either way.
+    let redelivered = count("enricher_redelivered_total");
     // Two published records, each with its copyright line taken out.
     assert_eq!(
         count("enricher_boilerplate_removed_total{kind=\"copyright\"}"),
         2.0
     );
-    assert_eq!(count("enricher_input_bytes_total"), sent as f64);
+    if redelivered == 0.0 {
+        assert_eq!(count("enricher_input_bytes_total"), sent as f64);
+    } else {
+        assert!(count("enricher_input_bytes_total") > sent as f64);
+    }
     assert!(count("enricher_output_bytes_total") > 0.0);
-    assert_eq!(
-        count("enricher_dedup_lookups_total{op=\"exact\",result=\"hit\"}"),
-        1.0
+    // Counted per delivery: a redelivered message may add one.
+    let per_delivery = |series: &str, expected: f64| {
+        let v = count(series);
+        assert!(
+            v >= expected && v <= expected + redelivered,
+            "{series}: {v}, expected {expected} (+{redelivered} redelivered)"
+        );
+    };
+    per_delivery(
+        "enricher_dedup_lookups_total{op=\"exact\",result=\"hit\"}",
+        1.0,
     );
-    assert_eq!(
-        count("enricher_dedup_lookups_total{op=\"exact\",result=\"miss\"}"),
-        2.0
+    per_delivery(
+        "enricher_dedup_lookups_total{op=\"exact\",result=\"miss\"}",
+        2.0,
     );
-    assert_eq!(
-        count("enricher_dedup_lookups_total{op=\"near\",result=\"hit\"}"),
-        1.0
+    per_delivery(
+        "enricher_dedup_lookups_total{op=\"near\",result=\"hit\"}",
+        1.0,
     );
     assert_eq!(
         count("enricher_dedup_lookups_total{op=\"exact\",result=\"error\"}"),
         0.0
     );
-    assert_eq!(
-        count("enricher_stage_duration_seconds_count{stage=\"end_to_end\"}"),
-        5.0
+    per_delivery(
+        "enricher_stage_duration_seconds_count{stage=\"end_to_end\"}",
+        5.0,
     );
-    assert_eq!(
-        count("enricher_stage_duration_seconds_count{stage=\"clean\"}"),
-        3.0
+    per_delivery(
+        "enricher_stage_duration_seconds_count{stage=\"clean\"}",
+        3.0,
     );
-    assert_eq!(
-        count("enricher_stage_duration_seconds_count{stage=\"annotate\"}"),
-        3.0
+    per_delivery(
+        "enricher_stage_duration_seconds_count{stage=\"annotate\"}",
+        3.0,
     );
-    assert_eq!(
-        count("enricher_stage_duration_seconds_count{stage=\"dedup\"}"),
-        3.0
+    per_delivery(
+        "enricher_stage_duration_seconds_count{stage=\"dedup\"}",
+        3.0,
     );
-    assert_eq!(
-        count("enricher_stage_duration_seconds_count{stage=\"publish\"}"),
-        2.0
+    per_delivery(
+        "enricher_stage_duration_seconds_count{stage=\"publish\"}",
+        2.0,
     );
     assert!(count("enricher_stage_duration_seconds_sum{stage=\"annotate\"}") > 0.0);
     assert_eq!(count("enricher_inflight"), 0.0);
@@ -209,7 +236,11 @@ async fn consumer_lag_shows_a_stuck_backlog() {
     let m = scrape_until(addr, "the backlog as lag", |m| {
         let lag = metric(m, "enricher_consumer_pending").unwrap_or(0.0)
             + metric(m, "enricher_consumer_ack_pending").unwrap_or(0.0);
-        lag >= 40.0 && metric(m, "enricher_consumer_redelivered").unwrap_or(0.0) >= 1.0
+        // The server's count of redeliveries is polled; the worker counts one when it takes
+        // the message up: both are waited for.
+        lag >= 40.0
+            && metric(m, "enricher_consumer_redelivered").unwrap_or(0.0) >= 1.0
+            && metric(m, "enricher_redelivered_total").unwrap_or(0.0) >= 1.0
     })
     .await;
     assert!(metric(&m, "enricher_articles_total{outcome=\"retried\"}").unwrap() >= 1.0);
