@@ -147,8 +147,8 @@ const OTHER_STORIES: &[&str] = &[
     "recirculation",
 ];
 
-fn names_other_stories(node: &NodeRef) -> bool {
-    let joined: String = class_words(node).concat();
+fn names_other_stories(words: &[String]) -> bool {
+    let joined: String = words.concat();
     !joined.is_empty() && OTHER_STORIES.iter().any(|p| joined.contains(p))
 }
 
@@ -167,8 +167,7 @@ fn class_words(node: &NodeRef) -> Vec<String> {
         .collect()
 }
 
-fn is_noise_by_name(node: &NodeRef) -> bool {
-    let words = class_words(node);
+fn is_noise_by_name(words: &[String]) -> bool {
     if words.is_empty() {
         return false;
     }
@@ -265,12 +264,14 @@ pub fn render(article_html: &str) -> String {
         let name = node.node_name().map(|n| n.to_string()).unwrap_or_default();
         let (text, links) = sizes.get(&node.id).copied().unwrap_or_default();
         // Never the element holding most of the article, though.
-        if text < total * 2 / 3 && names_other_stories(&node) {
+        // Class and id words read once per element, for both name checks.
+        let words = class_words(&node);
+        if text < total * 2 / 3 && names_other_stories(&words) {
             doomed.push(node);
             continue;
         }
         if text < guard {
-            let noisy = is_noise_by_name(&node);
+            let noisy = is_noise_by_name(&words);
             // Blocks that are mostly links: lists of other stories, tag clouds, share bars.
             let link_dense = matches!(
                 name.as_str(),
