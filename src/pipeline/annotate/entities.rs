@@ -12,7 +12,7 @@ use super::lexicon::{
 };
 use crate::pipeline::segment::sentence_spans;
 use crate::record::Entity;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {

@@ -10,17 +10,17 @@
 use super::entities::FoundEntity;
 use super::lexicon::{DEMONYMS, WordSet, key, key_into};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
-static STOPWORDS: LazyLock<HashMap<&'static str, FxHashSet<&'static str>>> = LazyLock::new(|| {
-    include_str!("../../../config/data/stopwords.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once(':'))
-        .map(|(lang, words)| (lang.trim(), words.split_whitespace().collect()))
-        .collect()
-});
+static STOPWORDS: LazyLock<FxHashMap<&'static str, FxHashSet<&'static str>>> =
+    LazyLock::new(|| {
+        include_str!("../../../config/data/stopwords.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once(':'))
+            .map(|(lang, words)| (lang.trim(), words.split_whitespace().collect()))
+            .collect()
+    });
 
 /// Most keywords returned (SPEC).
 pub const MAX: usize = 10;
@@ -184,8 +184,10 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         return entities.iter().take(MAX).map(|e| e.text.clone()).collect();
     };
     let english = lang == Some("en");
-    // Keyed by the article's own words: SipHash, so no crafted text can make it collide.
-    let mut ids: HashMap<String, u32> = HashMap::with_capacity(text.len() / 12);
+    // Keyed by the article's own words: a hasher seeded per process, so no text crafted
+    // offline can make it collide.
+    let mut ids: foldhash::HashMap<String, u32> =
+        foldhash::HashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
     let mut words: Vec<Word> = Vec::with_capacity(text.len() / 12);
     // Tokens of the text in order: (word id, surface); `None` breaks a phrase.
     let mut toks: Vec<Option<(u32, &str)>> = Vec::with_capacity(text.len() / 5);

@@ -9,20 +9,55 @@ use unicode_normalization::char::is_combining_mark;
 /// A fixed list of words asked about for every token: hashed once, on first use.
 pub struct WordSet {
     words: &'static [&'static str],
-    set: OnceLock<FxHashSet<&'static str>>,
+    index: OnceLock<WordIndex>,
+}
+
+/// The set, and what lets most misses skip hashing: the lengths its words have and the bytes
+/// they start with (most tokens asked about are in no list).
+struct WordIndex {
+    set: FxHashSet<&'static str>,
+    first_bytes: [u64; 4],
+    min_len: usize,
+    max_len: usize,
+}
+
+impl WordIndex {
+    fn new(words: &[&'static str]) -> Self {
+        let mut first_bytes = [0u64; 4];
+        for w in words {
+            if let Some(&b) = w.as_bytes().first() {
+                first_bytes[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+        }
+        Self {
+            set: words.iter().copied().collect(),
+            first_bytes,
+            min_len: words.iter().map(|w| w.len()).min().unwrap_or(0),
+            max_len: words.iter().map(|w| w.len()).max().unwrap_or(0),
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        let Some(&b) = word.as_bytes().first() else {
+            return self.set.contains(word);
+        };
+        (self.min_len..=self.max_len).contains(&word.len())
+            && self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+            && self.set.contains(word)
+    }
 }
 
 impl WordSet {
     pub const fn new(words: &'static [&'static str]) -> Self {
         Self {
             words,
-            set: OnceLock::new(),
+            index: OnceLock::new(),
         }
     }
 
     pub fn contains<S: AsRef<str> + ?Sized>(&self, word: &S) -> bool {
-        self.set
-            .get_or_init(|| self.words.iter().copied().collect())
+        self.index
+            .get_or_init(|| WordIndex::new(self.words))
             .contains(word.as_ref())
     }
 }
@@ -46,11 +81,11 @@ pub fn key_into(s: &str, out: &mut String) {
     out.clear();
     if s.is_ascii() {
         // The common case, byte by byte: the annotators ask for a key of nearly every word.
-        out.extend(
-            s.bytes()
-                .filter(|b| *b != b'.')
-                .map(|b| char::from(b.to_ascii_lowercase())),
-        );
+        out.push_str(s);
+        out.make_ascii_lowercase();
+        if s.contains('.') {
+            out.retain(|c| c != '.');
+        }
         return;
     }
     out.extend(
