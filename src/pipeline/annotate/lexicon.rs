@@ -225,6 +225,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn word_sets_answer_as_their_lists_whatever_the_shortcut() {
+        static WORDS: WordSet = WordSet::new(&["Ministry", "Co", "Élysée", "", "Department"]);
+        for w in ["Ministry", "Co", "Élysée", "", "Department"] {
+            assert!(WORDS.contains(w), "{w}");
+        }
+        // Same first byte or same length as a listed word, but not listed.
+        for w in [
+            "Minister",
+            "Cop",
+            "C",
+            "Élysées",
+            "Ebola",
+            "ministry",
+            "Departments",
+            "x",
+        ] {
+            assert!(!WORDS.contains(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn keys_fold_ascii_and_accents_alike() {
+        assert_eq!(key("U.S."), "us");
+        assert_eq!(key("McDonald's"), "mcdonald's");
+        assert_eq!(key("Garges-lès-Gonesse"), "garges-les-gonesse");
+        assert_eq!(key("O’Brien"), "o'brien");
+        let mut buf = String::from("left over");
+        key_into("NATO", &mut buf);
+        assert_eq!(buf, "nato");
+    }
+
+    #[test]
     fn lists_load() {
         assert!(PLACES.contains("pyongyang"));
         assert!(PLACES.contains("us"));
