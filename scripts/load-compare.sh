@@ -4,7 +4,8 @@
 #
 #   scripts/load-compare.sh [corpus.jsonl[.gz]] [count] [modes...]
 #
-# Modes: null, embedded, kv (default: all three). Prints `mode.key=value` lines and the ratios of
+# Modes: null, embedded, kv, plain (the worker with annotators off, embedded store; default: the
+# first three). Prints `mode.key=value` lines and the ratios of
 # the median throughputs. REPEAT=N (default 3) runs the modes N times, interleaved, so a noisy
 # machine slows every mode alike. NATS_SERVER_BIN picks the server (default: nats-server on PATH).
 set -euo pipefail
@@ -35,6 +36,7 @@ for mode in "${MODES[@]}"; do
     null) "$BIN/enricher-load" null-worker 2>"$WORK/worker.log" & ;;
     embedded) ENRICHER__DEDUP__STORE=embedded "$BIN/article-enricher" run 2>"$WORK/worker.log" & ;;
     kv) ENRICHER__DEDUP__STORE=kv "$BIN/article-enricher" run 2>"$WORK/worker.log" & ;;
+    plain) ENRICHER__DEDUP__STORE=embedded ENRICHER__PIPELINE__ANNOTATE=false "$BIN/article-enricher" run 2>"$WORK/worker.log" & ;;
     *) echo "unknown mode $mode" >&2; exit 2 ;;
   esac
   WORKER=$!
@@ -55,4 +57,5 @@ done
 ratio() { python3 -c "print(f'{float($1)/float($2):.3f}')"; }
 [ -n "${TPUT[kv]:-}" ] && [ -n "${TPUT[embedded]:-}" ] && echo "ratio.kv_over_embedded=$(ratio "${TPUT[kv]}" "${TPUT[embedded]}")"
 [ -n "${TPUT[embedded]:-}" ] && [ -n "${TPUT[null]:-}" ] && echo "ratio.embedded_over_null=$(ratio "${TPUT[embedded]}" "${TPUT[null]}")"
+[ -n "${TPUT[plain]:-}" ] && [ -n "${TPUT[null]:-}" ] && echo "ratio.plain_over_null=$(ratio "${TPUT[plain]}" "${TPUT[null]}")"
 exit 0

@@ -28,6 +28,8 @@ pub struct PipelineOptions {
     /// Cleaned bodies above this size are rejected as `too_large`.
     pub max_text_bytes: usize,
     pub reading_wpm: u32,
+    /// Run the annotators (`pipeline.annotate`).
+    pub annotate: bool,
 }
 
 impl PipelineOptions {
@@ -36,6 +38,7 @@ impl PipelineOptions {
             max_message_bytes: c.input.max_message_bytes.as_usize(),
             max_text_bytes: c.pipeline.max_text_bytes.as_usize(),
             reading_wpm: c.pipeline.reading_wpm,
+            annotate: c.pipeline.annotate,
         }
     }
 }
@@ -265,14 +268,26 @@ impl Pipeline {
         };
         let stats = stats::stats(&paragraphs, self.opts.reading_wpm);
         let annotate_started = std::time::Instant::now();
-        let notes = annotate::annotate(
-            &text,
-            &paragraphs,
-            cleaned.title.as_deref(),
-            p.lang_hint.as_deref(),
-            dateline.as_ref().map(|d| d.location.as_str()),
-        );
+        let notes = self.opts.annotate.then(|| {
+            annotate::annotate(
+                &text,
+                &paragraphs,
+                cleaned.title.as_deref(),
+                p.lang_hint.as_deref(),
+                dateline.as_ref().map(|d| d.location.as_str()),
+            )
+        });
         let annotate_time = annotate_started.elapsed();
+        let (lang, lang_confidence, entities, quotes, keywords) = match notes {
+            Some(n) => (
+                Some(n.lang),
+                Some(n.lang_confidence),
+                Some(n.entities),
+                Some(n.quotes),
+                Some(n.keywords),
+            ),
+            None => (None, None, None, None, None),
+        };
 
         let record = Record {
             schema_version: SCHEMA_VERSION,
@@ -285,15 +300,15 @@ impl Pipeline {
             title: cleaned.title,
             text,
             removed: cleaned.removed,
-            lang: Some(notes.lang),
-            lang_confidence: Some(notes.lang_confidence),
+            lang,
+            lang_confidence,
             published_at,
             authors: Some(authors),
             dateline: Some(dateline),
             stats,
-            entities: Some(notes.entities),
-            quotes: Some(notes.quotes),
-            keywords: Some(notes.keywords),
+            entities,
+            quotes,
+            keywords,
             duplicate: None,
             processed_at: dates::format_rfc3339(&p.now),
             extra: p.extra,
@@ -515,6 +530,29 @@ mod tests {
                 .reason,
             RejectReason::TooLarge
         );
+    }
+
+    #[test]
+    fn annotators_off_leave_the_annotations_out_and_the_rest_alike() {
+        let msg = r#"{"id":"a","title":"Talks resume","text":"WASHINGTON (Reuters) - Secretary of State Mike Pompeo met Kim Jong Un in Pyongyang on Sunday.\n\n\"We made progress,\" Pompeo said after the talks."}"#;
+        let on = run(msg).expect("record");
+        let off = Pipeline::new(PipelineOptions {
+            annotate: false,
+            ..Default::default()
+        })
+        .process(msg.as_bytes(), now(), &SourceMemory::default())
+        .expect("record")
+        .record;
+        assert!(on.record.entities.as_ref().is_some_and(|e| !e.is_empty()));
+        assert!(on.record.quotes.as_ref().is_some_and(|q| !q.is_empty()));
+        let json = serde_json::to_value(&off).expect("json");
+        for field in ["lang", "lang_confidence", "entities", "quotes", "keywords"] {
+            assert!(json.get(field).is_none(), "{field} is in {json}");
+        }
+        assert_eq!(off.text, on.record.text);
+        assert_eq!(off.content_hash, on.record.content_hash);
+        assert_eq!(off.dateline, on.record.dateline);
+        assert_eq!(off.stats, on.record.stats);
     }
 
     proptest! {
