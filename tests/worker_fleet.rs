@@ -525,3 +525,48 @@ async fn replicas_follow_each_others_originals_live_and_across_a_server_restart(
     let unrelated = signature(&text("other", 300)).unwrap();
     assert_eq!(c.near(&unrelated, 0.6, epoch_now()).await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn a_claim_that_vanished_before_its_commit_still_gets_the_done_mark() {
+    use article_enricher::dedup::{Claim, DedupStore, HashKey};
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    let a = kv_store("host-1");
+    a.attach(&js).await.unwrap();
+    let key = HashKey(0x5eed);
+    let Claim::New(token) = a.claim(key, "story-1", epoch_now()).await.unwrap() else {
+        panic!("a first sighting is a new claim");
+    };
+    // The claim goes away behind the worker's back, as when a broker loses its last writes in
+    // a crash; the record is out, so the commit must still leave a done mark.
+    let kv = js.get_key_value("article_hashes").await.unwrap();
+    let k = format!("{:032x}", key.0);
+    kv.purge(&k).await.unwrap();
+    a.commit(token, epoch_now()).await.unwrap();
+    let value = kv.get(&k).await.unwrap().expect("a done mark");
+    assert_eq!(String::from_utf8_lossy(&value), "done story-1");
+
+    // A copy on another replica is a duplicate of it, not a new story.
+    let b = kv_store("host-2");
+    b.attach(&js).await.unwrap();
+    match b.claim(key, "copy-1", epoch_now()).await.unwrap() {
+        Claim::Duplicate { of } => assert_eq!(of, "story-1"),
+        other => panic!("the copy was {other:?}"),
+    }
+
+    // Taken over by another delivery meanwhile: the commit leaves the new holder's claim alone.
+    let key2 = HashKey(0x5eee);
+    let Claim::New(stale) = a.claim(key2, "story-2", epoch_now()).await.unwrap() else {
+        panic!("a first sighting is a new claim");
+    };
+    let k2 = format!("{:032x}", key2.0);
+    kv.put(&k2, "pending 1 host-3:1 story-2".into())
+        .await
+        .unwrap();
+    a.commit(stale, epoch_now()).await.unwrap();
+    let value = kv.get(&k2).await.unwrap().expect("the new holder's claim");
+    assert_eq!(
+        String::from_utf8_lossy(&value),
+        "pending 1 host-3:1 story-2"
+    );
+}

@@ -611,8 +611,29 @@ impl KvStore {
                 self.cache().insert(token.key.0, &id);
                 Ok(())
             }
-            // Taken over meanwhile: the new holder commits for itself.
-            Err(e) if e.kind() == kv::UpdateErrorKind::WrongLastRevision => Ok(()),
+            // Our claim is no longer the key's last revision. If another delivery holds it now,
+            // it commits for itself. But the claim may simply be gone (a broker that lost it in
+            // a crash, or a purge), and the record is out: without a mark, every later copy
+            // would be published again. So an absent key gets the done mark.
+            Err(e) if e.kind() == kv::UpdateErrorKind::WrongLastRevision => {
+                match b.hashes.entry(k.as_str()).await {
+                    Ok(Some(entry)) if entry.operation == kv::Operation::Put => Ok(()),
+                    Ok(_) => match b
+                        .hashes
+                        .create(k.as_str(), format!("done {id}").into())
+                        .await
+                    {
+                        Ok(_) => {
+                            self.cache().insert(token.key.0, &id);
+                            Ok(())
+                        }
+                        // Someone claimed it in between: theirs to commit.
+                        Err(e) if e.kind() == kv::CreateErrorKind::AlreadyExists => Ok(()),
+                        Err(e) => Err(err("KV create", e)),
+                    },
+                    Err(e) => Err(err("KV entry", e)),
+                }
+            }
             Err(e) => Err(err("KV update", e)),
         }
     }
