@@ -633,9 +633,11 @@ async fn wait_drained(js: &jetstream::Context, limit: Duration) -> bool {
     true
 }
 
-/// The input stream's tail after a fault, once the publisher is done: whether the last stored
-/// input is still there while the consumer has not yet delivered it. A line per fault pins down
-/// the fault after which an undelivered message left the stream.
+/// The input stream's state and its consumer's: first and last sequence, the id of the last
+/// stored input (`None` once it left the stream), and the consumer's delivered sequence, ack
+/// floor and pending counts. Printed after each fault once the publisher is done, it pins down
+/// the fault after which an undelivered message left the stream; printed for a loss, it is the
+/// broker's side of the story.
 pub async fn tail_state(js: &jetstream::Context) -> String {
     let Ok(mut stream) = js.get_stream("ARTICLES").await else {
         return "tail: input stream unreachable".into();
@@ -643,66 +645,48 @@ pub async fn tail_state(js: &jetstream::Context) -> String {
     let Ok(st) = stream.info().await.map(|i| i.state.clone()) else {
         return "tail: input stream info unreachable".into();
     };
-    let present = stream.get_raw_message(st.last_sequence).await.is_ok();
+    let last_id = match stream.get_raw_message(st.last_sequence).await {
+        Ok(m) => Some(
+            m.headers
+                .get("Nats-Msg-Id")
+                .map_or_else(String::new, |v| v.as_str().to_string()),
+        ),
+        Err(_) => None,
+    };
     let consumer = match stream
         .get_consumer::<consumer::pull::Config>("enricher")
         .await
     {
         Ok(mut c) => match c.info().await {
             Ok(ci) => format!(
-                "delivered={} ack_floor={} pending={} ack_pending={}",
+                "delivered={} ack_floor={} pending={} ack_pending={} redelivered={}",
                 ci.delivered.stream_sequence,
                 ci.ack_floor.stream_sequence,
                 ci.num_pending,
-                ci.num_ack_pending
+                ci.num_ack_pending,
+                ci.num_redelivered
             ),
             Err(e) => format!("consumer info: {e}"),
         },
         Err(e) => format!("consumer: {e}"),
     };
     format!(
-        "tail: first={} last={} messages={} last_present={present} {consumer}",
-        st.first_sequence, st.last_sequence, st.messages
+        "tail: first={} last={} messages={} deleted={} last_stored={last_id:?} {consumer}",
+        st.first_sequence,
+        st.last_sequence,
+        st.messages,
+        st.deleted_count.unwrap_or(0)
     )
 }
 
-/// What the broker says about lost inputs, for the long run's evidence: the input stream's
-/// state, the consumer's, the last stored input, and whether a lost id turns up after all (a
-/// record arriving late would mean the checker stopped too early, not a loss).
+/// What the broker says about lost inputs, for the long run's evidence: [`tail_state`], and
+/// whether a lost id turns up after all (a record arriving late would mean the checker stopped
+/// too early, not a loss).
 pub async fn explain_lost(js: &jetstream::Context, lost: &[String]) {
     if lost.is_empty() {
         return;
     }
-    if let Ok(mut stream) = js.get_stream("ARTICLES").await {
-        if let Ok(info) = stream.info().await.cloned() {
-            let st = &info.state;
-            println!(
-                "lost: ARTICLES first_seq={} last_seq={} messages={} deleted={}",
-                st.first_sequence,
-                st.last_sequence,
-                st.messages,
-                st.deleted_count.unwrap_or(0)
-            );
-            if let Ok(m) = stream.get_raw_message(st.last_sequence).await {
-                let id = m.headers.get("Nats-Msg-Id").map(|v| v.as_str().to_string());
-                println!("lost: last stored input {} is {id:?}", st.last_sequence);
-            }
-        }
-        if let Ok(mut c) = stream
-            .get_consumer::<consumer::pull::Config>("enricher")
-            .await
-            && let Ok(ci) = c.info().await
-        {
-            println!(
-                "lost: consumer delivered={} ack_floor={} pending={} ack_pending={} redelivered={}",
-                ci.delivered.stream_sequence,
-                ci.ack_floor.stream_sequence,
-                ci.num_pending,
-                ci.num_ack_pending,
-                ci.num_redelivered
-            );
-        }
-    }
+    println!("lost: {}", tail_state(js).await);
     tokio::time::sleep(Duration::from_secs(30)).await;
     let mut late = Vec::new();
     each_message(js, "ENRICHED", |m| {
