@@ -36,25 +36,59 @@ impl Hasher for PrefixHasher {
             self.0 ^= u64::from_le_bytes(b);
         }
     }
+    fn write_u32(&mut self, n: u32) {
+        // A band key's 32 bits, spread over the word so hashbrown's top-7-bit tags differ too.
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
     fn write_u128(&mut self, n: u128) {
         self.0 = n as u64;
     }
 }
 
-type KeyMap<V> = HashMap<u128, V, BuildHasherDefault<PrefixHasher>>;
-/// Band keys are xxh3 hashes: uniform already, like the content-hash keys.
-type BandMap = HashMap<u64, u32, BuildHasherDefault<PrefixHasher>>;
+/// A content hash as a generation keeps it: its first 96 bits, in three `u32`s so that a map
+/// slot (key and arena offset) packs into 16 bytes; a `u128` key would be 16-byte aligned and
+/// make the slot 32. Two distinct articles share a 96-bit prefix with odds of about 6e-16
+/// among 10 million remembered hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StoredKey([u32; 3]);
+
+impl StoredKey {
+    fn of(key: u128) -> StoredKey {
+        StoredKey([key as u32, (key >> 32) as u32, (key >> 64) as u32])
+    }
+}
+
+impl std::hash::Hash for StoredKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(u64::from(self.0[0]) | u64::from(self.0[1]) << 32);
+    }
+}
+
+type KeyMap<V> = HashMap<StoredKey, V, BuildHasherDefault<PrefixHasher>>;
+/// Pending claims, few at a time, keep the full key.
+type PendingMap = HashMap<u128, Pending, BuildHasherDefault<PrefixHasher>>;
+/// Band keys: the low 32 bits of a band's xxh3 hash. A collision only adds a candidate, which
+/// is checked against the threshold with its signature like any other.
+type BandMap = HashMap<u32, u32, BuildHasherDefault<PrefixHasher>>;
+
+/// An arena offset must fit the `u32` a map slot keeps: a generation closes before its arena
+/// reaches this, whatever its count or age (an id takes at most 0xffff bytes and its length).
+const ARENA_FULL: usize = u32::MAX as usize - 0x1_0000 - 4;
 
 struct Generation {
     /// Start time in seconds since the epoch.
     started: u64,
-    /// Key to `offset << 16 | len` of the id in `arena`.
-    map: KeyMap<u64>,
-    arena: String,
+    /// Key to the offset of its article id in `arena`.
+    map: KeyMap<u32>,
+    /// Article ids, each after its length (one byte below 128, else two or three: LEB128).
+    arena: Vec<u8>,
     /// Near-duplicate index: band key to the first original with it, in `near`.
     bands: BandMap,
-    /// Originals' compact signatures with their ids (packed as in `map`).
-    near: Vec<(Compact, u64)>,
+    /// Originals' compact signatures with the arena offsets of their ids.
+    near: Vec<(Compact, u32)>,
 }
 
 impl Generation {
@@ -62,50 +96,76 @@ impl Generation {
         Generation {
             started,
             map: KeyMap::default(),
-            arena: String::new(),
+            arena: Vec::new(),
             bands: BandMap::default(),
             near: Vec::new(),
         }
     }
 
-    fn id_at(&self, packed: u64) -> Option<&str> {
-        let off = (packed >> 16) as usize;
-        let len = (packed & 0xffff) as usize;
-        self.arena.get(off..off + len)
+    fn id_at(&self, offset: u32) -> Option<&str> {
+        let mut at = offset as usize;
+        let mut len = 0usize;
+        for shift in [0, 7, 14] {
+            let b = *self.arena.get(at)?;
+            at += 1;
+            len |= usize::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        std::str::from_utf8(self.arena.get(at..at + len)?).ok()
     }
 
-    fn push_id(&mut self, id: &str) -> u64 {
-        // Ids are capped at 1 KiB by input validation; cap again so packing can never overflow.
-        let end = id.floor_char_boundary(0xffff);
-        let packed = ((self.arena.len() as u64) << 16) | end as u64;
-        self.arena.push_str(&id[..end]);
-        packed
+    fn push_id(&mut self, id: &str) -> u32 {
+        // Ids are capped at 1 KiB by input validation; cap again so the length fits its prefix.
+        let id = &id[..id.floor_char_boundary(0xffff)];
+        let offset = self.arena.len() as u32;
+        let mut len = id.len();
+        loop {
+            let low = (len & 0x7f) as u8;
+            len >>= 7;
+            if len == 0 {
+                self.arena.push(low);
+                break;
+            }
+            self.arena.push(low | 0x80);
+        }
+        self.arena.extend_from_slice(id.as_bytes());
+        offset
     }
 
     fn insert_near(&mut self, bands: &[u64; BANDS], compact: Compact, id: &str) {
-        let packed = self.push_id(id);
+        let offset = self.push_id(id);
         let at = self.near.len() as u32;
-        self.near.push((compact, packed));
+        self.near.push((compact, offset));
         for band in bands {
-            self.bands.entry(*band).or_insert(at);
+            self.bands.entry(*band as u32).or_insert(at);
         }
     }
 
-    fn get(&self, key: u128) -> Option<&str> {
+    fn get(&self, key: StoredKey) -> Option<&str> {
         self.id_at(*self.map.get(&key)?)
     }
 
-    fn insert(&mut self, key: u128, id: &str) {
-        let packed = self.push_id(id);
-        self.map.insert(key, packed);
+    fn insert(&mut self, key: StoredKey, id: &str) {
+        let offset = self.push_id(id);
+        self.map.insert(key, offset);
     }
 
+    /// Heap bytes held: every bucket of a hashbrown map costs its slot and one control byte,
+    /// whether full or not (`capacity` is 7/8 of the buckets once past 8).
     fn bytes(&self) -> usize {
-        // hashbrown: one control byte plus the (key, value) slot per bucket.
-        self.map.capacity() * (16 + 8 + 1)
+        fn buckets<K, V, S>(m: &HashMap<K, V, S>) -> usize {
+            match m.capacity() {
+                0 => 0,
+                c if c < 8 => (c + 1).next_power_of_two(),
+                c => (c * 8 / 7).next_power_of_two(),
+            }
+        }
+        buckets(&self.map) * (std::mem::size_of::<(StoredKey, u32)>() + 1)
             + self.arena.capacity()
-            + self.bands.capacity() * (8 + 4 + 1)
-            + self.near.capacity() * std::mem::size_of::<(Compact, u64)>()
+            + buckets(&self.bands) * (std::mem::size_of::<(u32, u32)>() + 1)
+            + self.near.capacity() * std::mem::size_of::<(Compact, u32)>()
     }
 }
 
@@ -122,7 +182,7 @@ struct Inner {
     per_generation: usize,
     pending_ttl: Duration,
     generations: VecDeque<Generation>,
-    pending: KeyMap<Pending>,
+    pending: PendingMap,
     next_token: u64,
     len: usize,
     evicted: u64,
@@ -145,6 +205,18 @@ pub struct EmbeddedStats {
     pub bytes: usize,
 }
 
+/// The count at which a generation closes: the largest hashbrown capacity not above `n`
+/// (buckets are powers of two, and a map holds 7/8 of its buckets), so a closed generation's
+/// map is 7/8 full, not half empty after its last doubling. A store bounded at `max_entries`
+/// then keeps a few more, smaller generations than [`GENERATIONS`].
+fn fitted(n: usize) -> usize {
+    if n < 8 {
+        return n.max(1);
+    }
+    let buckets = (n * 8 / 7 + 1).next_power_of_two() / 2;
+    (buckets / 8 * 7).clamp(7, n)
+}
+
 impl EmbeddedStore {
     pub fn new(window: Duration, max_entries: usize) -> Self {
         let window_s = window.as_secs().max(1);
@@ -154,10 +226,10 @@ impl EmbeddedStore {
                 span: (window_s / GENERATIONS).max(1),
                 window: window_s,
                 max_entries,
-                per_generation: max_entries.div_ceil(GENERATIONS as usize).max(1),
+                per_generation: fitted(max_entries.div_ceil(GENERATIONS as usize)),
                 pending_ttl: DEFAULT_PENDING_TTL,
                 generations: VecDeque::new(),
-                pending: KeyMap::default(),
+                pending: PendingMap::default(),
                 next_token: 1,
                 len: 0,
                 evicted: 0,
@@ -243,19 +315,19 @@ impl EmbeddedStore {
         let mut seen: Vec<(usize, u32)> = Vec::new();
         for (gi, gen_) in g.generations.iter().enumerate().rev() {
             for band in &bands {
-                let Some(&at) = gen_.bands.get(band) else {
+                let Some(&at) = gen_.bands.get(&(*band as u32)) else {
                     continue;
                 };
                 if seen.contains(&(gi, at)) {
                     continue;
                 }
                 seen.push((gi, at));
-                let Some((other, packed)) = gen_.near.get(at as usize) else {
+                let Some((other, offset)) = gen_.near.get(at as usize) else {
                     continue;
                 };
                 let sim = compact.similarity(other);
                 if sim >= threshold && best.is_none_or(|(b, _)| sim > b) {
-                    best = gen_.id_at(*packed).map(|id| (sim, id));
+                    best = gen_.id_at(*offset).map(|id| (sim, id));
                 }
             }
         }
@@ -302,6 +374,7 @@ impl EmbeddedStore {
 
 impl Inner {
     fn lookup(&self, key: u128) -> Option<&str> {
+        let key = StoredKey::of(key);
         self.generations.iter().rev().find_map(|g| g.get(key))
     }
 
@@ -324,9 +397,15 @@ impl Inner {
                 now >= g.started + self.span
                     || g.map.len() >= self.per_generation
                     || g.near.len() >= self.per_generation
+                    || g.arena.len() >= ARENA_FULL
             }
         };
         if rotate {
+            // A closed generation only shrinks: give back its vectors' spare capacity.
+            if let Some(g) = self.generations.back_mut() {
+                g.arena.shrink_to_fit();
+                g.near.shrink_to_fit();
+            }
             self.generations.push_back(Generation::new(now));
         }
     }
@@ -335,7 +414,7 @@ impl Inner {
         self.rotate_if_due(now);
         if let Some(g) = self.generations.back_mut() {
             let before = g.map.len();
-            g.insert(key, id);
+            g.insert(StoredKey::of(key), id);
             self.len += g.map.len() - before;
         }
         self.evict_over_limit();
@@ -518,6 +597,83 @@ mod tests {
                 of: "ид-文章-🙂".into()
             }
         );
+    }
+
+    #[test]
+    fn ids_of_every_length_come_back_whole() {
+        let s = EmbeddedStore::new(Duration::from_secs(60), 100);
+        // One-, two- and three-byte length prefixes, and an id past the 0xffff cap.
+        let ids: Vec<String> = [0usize, 1, 127, 128, 16_383, 16_384, 0xffff, 70_000]
+            .iter()
+            .map(|&n| "é".repeat(n / 2) + &"x".repeat(n % 2))
+            .collect();
+        for (i, id) in ids.iter().enumerate() {
+            let Claim::New(tok) = s.claim_sync(k(i as u128), id, t(0)) else {
+                panic!()
+            };
+            s.commit_sync(&tok, t(0));
+        }
+        for (i, id) in ids.iter().enumerate() {
+            let Claim::Duplicate { of } = s.claim_sync(k(i as u128), "z", t(1)) else {
+                panic!("{i} forgotten")
+            };
+            let kept = &id[..id.floor_char_boundary(0xffff)];
+            assert_eq!(of, kept, "id {i}");
+        }
+    }
+
+    #[test]
+    fn keys_apart_in_their_first_96_bits_stay_apart() {
+        // The stored key is the hash's first 96 bits: keys that differ there stay apart.
+        let s = EmbeddedStore::new(Duration::from_secs(60), 100);
+        let a = HashKey(1);
+        let b = HashKey(1 | 1 << 64);
+        let c = HashKey(1 | 1 << 95);
+        for (key, id) in [(a, "a"), (b, "b"), (c, "c")] {
+            let Claim::New(tok) = s.claim_sync(key, id, t(0)) else {
+                panic!("{id} taken for a copy")
+            };
+            s.commit_sync(&tok, t(0));
+        }
+        for (key, id) in [(a, "a"), (b, "b"), (c, "c")] {
+            assert_eq!(
+                s.claim_sync(key, "z", t(1)),
+                Claim::Duplicate { of: id.into() }
+            );
+        }
+    }
+
+    #[test]
+    fn reported_bytes_cover_the_maps_buckets() {
+        let s = EmbeddedStore::new(Duration::from_secs(86_400), 1_000_000);
+        for i in 0..10_000u128 {
+            if let Claim::New(tok) = s.claim_sync(k(i), "0123456789", t(0)) {
+                s.commit_sync(&tok, t(0));
+            }
+        }
+        let st = s.stats();
+        // 16-byte slots and a control byte per bucket, at a load between 7/16 and 7/8, plus an
+        // 11-byte id: between 30 and 50 bytes an entry.
+        let per = st.bytes as f64 / st.entries as f64;
+        assert!(
+            (30.0..=50.0).contains(&per),
+            "{per} bytes per entry ({st:?})"
+        );
+    }
+
+    #[test]
+    fn generations_close_when_their_map_is_full() {
+        for n in [1, 7, 8, 100, 125_000, 250_000, 1_250_000] {
+            let f = fitted(n);
+            assert!(f >= 1 && f <= n, "{n} -> {f}");
+            let m: KeyMap<u32> = KeyMap::with_capacity_and_hasher(f, Default::default());
+            // Exactly a capacity hashbrown picks, and no other fills better.
+            assert!(m.capacity() >= f);
+            if n >= 8 {
+                assert!(m.capacity() == f, "{n}: {f} vs {}", m.capacity());
+                assert!(f * 2 > n, "{n}: {f} wastes half");
+            }
+        }
     }
 
     fn sig(words: &[&str]) -> Signature {
