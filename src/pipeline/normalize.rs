@@ -56,7 +56,14 @@ pub fn push_hash_form(text: &str, out: &mut String) {
             out.extend(c.to_lowercase());
         }
     };
-    if text.is_ascii() {
+    let folded = || text.chars().filter_map(fold_char);
+    // ASCII, or text NFKC leaves alone (most prose: its only non-ASCII characters are quotes and
+    // dashes the folding maps away, or accented letters already composed), skips the
+    // normaliser's decompose-and-recompose; the quick check answers "yes" only when that holds.
+    if text.is_ascii()
+        || unicode_normalization::is_nfkc_quick(folded())
+            == unicode_normalization::IsNormalized::Yes
+    {
         text.chars().for_each(|c| emit(c, out));
     } else {
         // Fold typography before NFKC as well as after, so compatibility characters that
@@ -161,7 +168,46 @@ mod tests {
         assert_eq!(p, vec!["One two".to_string(), "Three".to_string()]);
     }
 
+    /// Every text through the normaliser, as before the quick check: content hashes are
+    /// compared across versions, so the shortcut must change none.
+    fn hash_form_reference(text: &str) -> String {
+        let mut out = String::new();
+        let mut pending = false;
+        for c in text.chars().filter_map(fold_char).nfkc() {
+            let Some(c) = fold_char(c) else { continue };
+            if is_space(c) {
+                pending = !out.is_empty();
+                continue;
+            }
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.extend(c.to_lowercase());
+        }
+        out
+    }
+
+    #[test]
+    fn the_nfkc_shortcut_changes_no_hash_form() {
+        for text in [
+            "plain ascii",
+            "“Curly” quotes — and dashes",
+            "caf\u{e9} and cafe\u{301}",
+            "e\u{200b}\u{301}: a zero-width space between a letter and its accent",
+            "\u{fb01}ligature, \u{2460} circled, \u{ff21} full width",
+            "\u{1100}\u{1161}\u{11a8} Hangul jamo",
+        ] {
+            assert_eq!(hash_form(text), hash_form_reference(text), "{text:?}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn the_nfkc_shortcut_agrees_on_any_text(s in "[a-e \u{200b}\u{301}\u{308}\u{fb01}\u{e9}\u{2019}]{0,40}|\\PC{0,80}") {
+            prop_assert_eq!(hash_form(&s), hash_form_reference(&s));
+        }
+
         #[test]
         fn hash_form_is_idempotent(s in "\\PC*") {
             let once = hash_form(&s);

@@ -1549,7 +1549,13 @@ pub fn is_origin_notice(l: &LineView) -> bool {
         "pubblicato originariamente",
         "oorspronkelijk gepubliceerd",
     ];
-    let Some(at) = CUES.iter().filter_map(|c| k.find(c)).min() else {
+    // One pass over the line for all the cues (a search per cue was a measurable share of the
+    // whole pipeline): the leftmost match is the earliest any cue starts.
+    static ANY_CUE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let alternation: Vec<String> = CUES.iter().map(|c| regex::escape(c)).collect();
+        regex::Regex::new(&alternation.join("|")).expect("escaped literals")
+    });
+    let Some(at) = ANY_CUE.find(k).map(|m| m.start()) else {
         return false;
     };
     // The cue opens the line, or follows only "this article/story was" and the like.
