@@ -1,6 +1,6 @@
 //! Criterion benches of the pipeline core: HTML extraction, text cleaning, each annotator and
 //! all of them together, and `process` as a whole, on real articles (short, median, long; for
-//! the annotators, the articles nearest 5 KB).
+//! the annotators, the articles nearest 5 KB), and the cost curve of `process` from 1 KB to 1 MB.
 //!
 //! Real pages and articles come from `../shared/data` (the developer sets; third-party text, not
 //! committed). Without them the benches fall back to the committed seed article and a
@@ -153,6 +153,60 @@ fn bench_process(c: &mut Criterion) {
     g.finish();
 }
 
+/// The cost curve: `process` on texts of 1 KB to 1 MB, built from whole distinct paragraphs of
+/// real articles in corpus order (the seed article's, repeated, without the developer sets). Equal
+/// bytes per second across the sizes is what linear time looks like.
+fn bench_cost_curve(c: &mut Criterion) {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for v in read_gz_lines("syndication-dev.jsonl.gz") {
+        for p in v["text"].as_str().unwrap_or_default().split("\n\n") {
+            let p = p.trim();
+            if p.split_whitespace().count() >= 8 && seen.insert(p.to_string()) {
+                paragraphs.push(p.to_string());
+            }
+        }
+    }
+    if paragraphs.is_empty() {
+        paragraphs = seed_text()
+            .split("\n\n")
+            .map(str::to_string)
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+    }
+    if paragraphs.is_empty() {
+        return;
+    }
+    let pipeline = Pipeline::new(PipelineOptions::default());
+    let now = chrono::Utc::now();
+    let mut g = c.benchmark_group("cost_curve");
+    g.sample_size(10);
+    for kb in [1usize, 4, 16, 64, 256, 1024] {
+        let mut text = String::new();
+        for p in paragraphs.iter().cycle() {
+            if text.len() + p.len() + 2 > kb * 1024 && !text.is_empty() {
+                break;
+            }
+            text.push_str(p);
+            text.push_str("\n\n");
+        }
+        let msg = serde_json::json!({"id": "bench", "source": "example.com", "title": "Cost curve", "text": text});
+        let bytes = serde_json::to_vec(&msg).unwrap_or_default();
+        g.throughput(Throughput::Bytes(bytes.len() as u64));
+        g.bench_with_input(
+            BenchmarkId::from_parameter(format!("{kb}KB")),
+            &bytes,
+            |b, bytes| {
+                // A fresh memory per size: what the stream taught at one size does not spill into
+                // the next.
+                let memory = SourceMemory::default();
+                b.iter(|| pipeline.process(bytes, now, &memory))
+            },
+        );
+    }
+    g.finish();
+}
+
 /// Cleaned article texts of about 5 KB (the annotators' target size), else the seed.
 fn annotation_texts() -> Vec<(String, String)> {
     let mut texts: Vec<String> = read_gz_lines("annotations-dev.jsonl.gz")
@@ -219,6 +273,7 @@ criterion_group!(
     bench_html,
     bench_clean,
     bench_annotate,
-    bench_process
+    bench_process,
+    bench_cost_curve
 );
 criterion_main!(benches);
