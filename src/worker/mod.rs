@@ -222,6 +222,11 @@ pub async fn run_with_store<S: DedupStore>(
         state.clone(),
         handler.store.clone(),
     )));
+    // Before the first pull, so no article's latency pays for the lazily built tables.
+    let pipeline = handler.pipeline.clone();
+    if let Ok(records) = handler.pool.run(move || pipeline.warm_up()).await {
+        tracing::debug!(records, "pipeline warmed up");
+    }
     let mut tasks = JoinSet::new();
     let permits = Arc::new(Semaphore::new(inflight));
     match config.input.mode {
