@@ -500,7 +500,7 @@ impl Report {
 
 /// Streams every message of `stream` through `f` (an ordered consumer: no per-message
 /// requests, so a million records read in seconds).
-async fn each_message(
+pub async fn each_message(
     js: &jetstream::Context,
     stream: &str,
     mut f: impl FnMut(&async_nats::jetstream::Message),
@@ -689,9 +689,10 @@ pub async fn explain_lost(js: &jetstream::Context, lost: &[String]) {
     println!("lost: {}", tail_state(js).await);
     tokio::time::sleep(Duration::from_secs(30)).await;
     let mut late = Vec::new();
+    let lost: std::collections::HashSet<&str> = lost.iter().map(String::as_str).collect();
     each_message(js, "ENRICHED", |m| {
         let r: serde_json::Value = serde_json::from_slice(&m.payload).unwrap_or_default();
-        if let Some(id) = r["id"].as_str().filter(|id| lost.iter().any(|l| l == id)) {
+        if let Some(id) = r["id"].as_str().filter(|id| lost.contains(id)) {
             late.push(id.to_string());
         }
     })
