@@ -499,7 +499,9 @@ impl Report {
 }
 
 /// Streams every message of `stream` through `f` (an ordered consumer: no per-message
-/// requests, so a million records read in seconds).
+/// requests, so a million records read in seconds). A work queue, which takes only consumers
+/// that ack and only one at a time, is read by a consumer that never acks, so its messages stay;
+/// its own consumer must be gone first.
 pub async fn each_message(
     js: &jetstream::Context,
     stream: &str,
@@ -508,15 +510,35 @@ pub async fn each_message(
     let Ok(mut s) = js.get_stream(stream).await else {
         return;
     };
-    let total = s.info().await.map(|i| i.state.messages).unwrap_or(0);
+    let Ok(info) = s.info().await else { return };
+    let total = info.state.messages;
     if total == 0 {
         return;
     }
-    let c = s
-        .create_consumer(consumer::pull::OrderedConfig::default())
+    let mut msgs = if info.config.retention == jetstream::stream::RetentionPolicy::WorkQueue {
+        s.create_consumer(consumer::pull::Config {
+            ack_policy: consumer::AckPolicy::Explicit,
+            max_ack_pending: -1,
+            ack_wait: Duration::from_secs(3600),
+            ..Default::default()
+        })
         .await
-        .expect("ordered consumer");
-    let mut msgs = c.messages().await.expect("messages");
+        .expect("a reader of the work queue")
+        .messages()
+        .await
+        .expect("messages")
+        .map(|m| m.map_err(|e| e.to_string()))
+        .boxed()
+    } else {
+        s.create_consumer(consumer::pull::OrderedConfig::default())
+            .await
+            .expect("ordered consumer")
+            .messages()
+            .await
+            .expect("messages")
+            .map(|m| m.map_err(|e| e.to_string()))
+            .boxed()
+    };
     let mut seen = 0;
     while seen < total {
         match tokio::time::timeout(Duration::from_secs(30), msgs.next()).await {

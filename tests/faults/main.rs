@@ -668,38 +668,13 @@ async fn account_for_a_stopped_long_run() {
         .iter()
         .map(|i| (blake3::hash(&i.bytes), i.id.as_str()))
         .collect();
-    use futures::StreamExt;
     let mut waiting = std::collections::HashSet::new();
-    // A work queue takes only consumers that ack: this one reads and never acks, so the
-    // messages stay where they are.
-    if let Ok(mut stream) = js.get_stream("ARTICLES").await {
-        let total = stream.info().await.map_or(0, |i| i.state.messages);
-        let reader = stream
-            .create_consumer(async_nats::jetstream::consumer::pull::Config {
-                ack_policy: async_nats::jetstream::consumer::AckPolicy::Explicit,
-                max_ack_pending: -1,
-                ack_wait: Duration::from_secs(3600),
-                ..Default::default()
-            })
-            .await
-            .expect("a reader of the input stream");
-        let mut messages = reader.messages().await.expect("messages");
-        let mut seen = 0;
-        while seen < total {
-            match tokio::time::timeout(Duration::from_secs(30), messages.next()).await {
-                Ok(Some(Ok(m))) => {
-                    seen += 1;
-                    if let Some(id) = by_bytes.get(&blake3::hash(&m.payload)) {
-                        waiting.insert(id.to_string());
-                    }
-                }
-                other => panic!(
-                    "reading ARTICLES: {seen} of {total}: {:?}",
-                    other.map(|o| o.map(|r| r.map(|_| ())))
-                ),
-            }
+    each_message(&js, "ARTICLES", |m| {
+        if let Some(id) = by_bytes.get(&blake3::hash(&m.payload)) {
+            waiting.insert(id.to_string());
         }
-    }
+    })
+    .await;
     report.lost.retain(|id| !waiting.contains(id));
     println!("not reached (still in the input stream): {}", waiting.len());
     explain_lost(&js, &report.lost).await;
