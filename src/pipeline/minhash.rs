@@ -114,7 +114,9 @@ fn shingle_hashes(hash_form: &str) -> Vec<u64> {
 fn minima(hashes: &[u64], sig: &mut [u32; PERMUTATIONS]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512dq") {
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+        {
             // SAFETY: the CPU has the features `minima_avx512` is compiled for.
             unsafe { minima_avx512(hashes, sig) };
             return;
@@ -339,7 +341,9 @@ mod tests {
                 // SAFETY: checked just above.
                 assert_eq!(run(&|s| unsafe { minima_avx2(&hashes, s) }), want);
             }
-            if std::arch::is_x86_feature_detected!("avx512dq") {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+            {
                 // SAFETY: checked just above.
                 assert_eq!(run(&|s| unsafe { minima_avx512(&hashes, s) }), want);
             }
