@@ -122,9 +122,16 @@ fn main() {
         }
         return;
     }
-    // `cargo bench` passes `--bench`; a libtest-style filter is not supported here.
+    // `cargo bench` passes `--bench`; `cargo test --benches` (CI) does not, and then one small
+    // size only checks that the measurement runs. A libtest-style filter is not supported here.
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let default_sizes = if measuring {
+        "100000,1000000,10000000"
+    } else {
+        "1000"
+    };
     let sizes: Vec<u64> = std::env::var("DEDUP_MEMORY_SIZES")
-        .unwrap_or_else(|_| "100000,1000000,10000000".into())
+        .unwrap_or_else(|_| default_sizes.into())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
