@@ -70,8 +70,9 @@ impl std::hash::Hash for StoredKey {
 type KeyMap<V> = HashMap<StoredKey, V, BuildHasherDefault<PrefixHasher>>;
 /// Pending claims, few at a time, keep the full key.
 type PendingMap = HashMap<u128, Pending, BuildHasherDefault<PrefixHasher>>;
-/// Band keys: the low 32 bits of a band's xxh3 hash. A collision only adds a candidate, which
-/// is checked against the threshold with its signature like any other.
+/// Band keys: the low 32 bits of a band's xxh3 hash. A collision adds a candidate, which the
+/// signature check settles, or at worst hides one of an original's twenty bands from a copy
+/// (a map keeps the first original per key); the other bands still find it.
 type BandMap = HashMap<u32, u32, BuildHasherDefault<PrefixHasher>>;
 
 /// An arena offset must fit the `u32` a map slot keeps: a generation closes before its arena
