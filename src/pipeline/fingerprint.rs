@@ -84,30 +84,30 @@ impl BitVotes {
 
 /// SimHash of `hash_form` (already normalised: lower-case, one space between words).
 pub fn simhash(hash_form: &str) -> u64 {
-    let words: Vec<&str> = hash_form.split(' ').filter(|w| !w.is_empty()).collect();
+    let words = super::minhash::word_bounds(hash_form);
+    let word = |(start, end): (usize, usize)| &hash_form[start..end];
     let mut votes = BitVotes::new();
     if words.len() < SHINGLE {
-        words.iter().for_each(|w| votes.add(xxh3_64(w.as_bytes())));
+        words
+            .iter()
+            .for_each(|&w| votes.add(xxh3_64(word(w).as_bytes())));
         return votes.majority();
     }
-    let base = hash_form.as_ptr() as usize;
     let mut buf = String::new();
     for win in words.windows(SHINGLE) {
         // A shingle is its words joined by one space: where the text has exactly that, it is
         // hashed in place; elsewhere (runs of spaces) it is joined first.
-        let start = win[0].as_ptr() as usize - base;
-        let last = win[SHINGLE - 1];
-        let end = last.as_ptr() as usize - base + last.len();
-        let joined = win.iter().map(|w| w.len()).sum::<usize>() + SHINGLE - 1;
+        let (start, end) = (win[0].0, win[SHINGLE - 1].1);
+        let joined = win.iter().map(|(s, e)| e - s).sum::<usize>() + SHINGLE - 1;
         if end - start == joined {
             votes.add(xxh3_64(&hash_form.as_bytes()[start..end]));
         } else {
             buf.clear();
-            for (i, w) in win.iter().enumerate() {
+            for (i, &w) in win.iter().enumerate() {
                 if i > 0 {
                     buf.push(' ');
                 }
-                buf.push_str(w);
+                buf.push_str(word(w));
             }
             votes.add(xxh3_64(buf.as_bytes()));
         }

@@ -155,7 +155,8 @@ fn minima_portable(hashes: &[u64], sig: &mut [u32; PERMUTATIONS]) {
     }
 }
 
-fn word_bounds(s: &str) -> Vec<(usize, usize)> {
+/// Byte ranges of the words of `s` (runs of anything but a space), in order.
+pub(super) fn word_bounds(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(s.len() / 5);
     let mut start = None;
     for (i, b) in s.bytes().enumerate() {

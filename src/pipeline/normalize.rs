@@ -68,10 +68,7 @@ pub fn push_hash_form(text: &str, out: &mut String) {
     } else {
         // Fold typography before NFKC as well as after, so compatibility characters that
         // decompose into quote or dash variants end up folded too.
-        text.chars()
-            .filter_map(fold_char)
-            .nfkc()
-            .for_each(|c| emit(c, out));
+        folded().nfkc().for_each(|c| emit(c, out));
     }
 }
 
