@@ -9,7 +9,8 @@
 # less the time `pipe` takes on an empty input, so process start-up is not counted), paced (the
 # worker, embedded store, fed at PACED_RATE articles a second, default half the embedded
 # median measured so far in this run: the p99 at half the sustainable rate). Default: the
-# first three. Prints `mode.key=value` lines and the ratios of the median throughputs. REPEAT=N (default 3) runs the modes N times, interleaved, so a noisy
+# first three. Prints `mode.key=value` lines and the ratios of the median throughputs.
+# REPEAT=N (default 3) runs the modes N times, interleaved, so a noisy
 # machine slows every mode alike. NATS_SERVER_BIN picks the server (default: nats-server on PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 REPEAT="${REPEAT:-3}"
 declare -A TPUT
 now() { date +%s.%N; }
+# The median of the numbers in $1 (0 for none).
+median() { python3 -c "import statistics,sys; v=[float(x) for x in sys.argv[1:]]; print(statistics.median(v) if v else 0)" $1; }
 for round in $(seq "$REPEAT"); do
 for mode in "${MODES[@]}"; do
   if [ "$mode" = pipe ]; then
@@ -59,7 +62,7 @@ for mode in "${MODES[@]}"; do
   for _ in $(seq 300); do grep -q "pulling" "$WORK/worker.log" 2>/dev/null && break; sleep 0.05; done
   RATE=0
   if [ "$mode" = paced ]; then
-    RATE="${PACED_RATE:-$(python3 -c "import statistics,sys; v=[float(x) for x in sys.argv[1:]]; print(f'{statistics.median(v)/2:.0f}' if v else 0)" ${TPUT[embedded]:-})}"
+    RATE="${PACED_RATE:-$(python3 -c "print(f'{$(median "${TPUT[embedded]:-}") / 2:.0f}')")}"
     echo "$mode.run$round.rate=$RATE"
   fi
   OUT=$("$BIN/enricher-load" run --corpus "$CORPUS" --count "$COUNT" --rate "$RATE")
@@ -69,7 +72,6 @@ for mode in "${MODES[@]}"; do
   kill $SRV; wait $SRV 2>/dev/null || true
 done
 done
-median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" $1; }
 for mode in "${MODES[@]}"; do
   TPUT[$mode]=$(median "${TPUT[$mode]}")
   echo "$mode.median_throughput_articles_per_s=${TPUT[$mode]}"

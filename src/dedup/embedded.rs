@@ -554,14 +554,19 @@ mod tests {
         assert_eq!(s.stats().entries, 0);
     }
 
-    #[test]
-    fn memory_is_bounded_by_count() {
-        let s = EmbeddedStore::new(Duration::from_secs(86_400), 800);
-        for i in 0..10_000u128 {
-            if let Claim::New(tok) = s.claim_sync(k(i), "id", t(0)) {
+    /// Remembers `n` distinct hashes, all published as `id` at time 0.
+    fn fill(s: &EmbeddedStore, n: u128, id: &str) {
+        for i in 0..n {
+            if let Claim::New(tok) = s.claim_sync(k(i), id, t(0)) {
                 s.commit_sync(&tok, t(0));
             }
         }
+    }
+
+    #[test]
+    fn memory_is_bounded_by_count() {
+        let s = EmbeddedStore::new(Duration::from_secs(86_400), 800);
+        fill(&s, 10_000, "id");
         let st = s.stats();
         assert!(st.entries <= 800 + 100, "{st:?}");
         assert!(st.evicted > 0);
@@ -647,11 +652,7 @@ mod tests {
     #[test]
     fn reported_bytes_cover_the_maps_buckets() {
         let s = EmbeddedStore::new(Duration::from_secs(86_400), 1_000_000);
-        for i in 0..10_000u128 {
-            if let Claim::New(tok) = s.claim_sync(k(i), "0123456789", t(0)) {
-                s.commit_sync(&tok, t(0));
-            }
-        }
+        fill(&s, 10_000, "0123456789");
         let st = s.stats();
         // 16-byte slots and a control byte per bucket, at a load between 7/16 and 7/8, plus an
         // 11-byte id: between 30 and 50 bytes an entry.

@@ -711,7 +711,7 @@ pub async fn explain_lost(js: &jetstream::Context, lost: &[String]) {
     println!("lost: {}", tail_state(js).await);
     tokio::time::sleep(Duration::from_secs(30)).await;
     let mut late = Vec::new();
-    let lost: std::collections::HashSet<&str> = lost.iter().map(String::as_str).collect();
+    let lost: HashSet<&str> = lost.iter().map(String::as_str).collect();
     each_message(js, "ENRICHED", |m| {
         let r: serde_json::Value = serde_json::from_slice(&m.payload).unwrap_or_default();
         if let Some(id) = r["id"].as_str().filter(|id| lost.contains(id)) {
