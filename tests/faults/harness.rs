@@ -219,6 +219,17 @@ pub async fn publish(js: &jetstream::Context, inputs: &[Input], rate: Option<f64
     }
 }
 
+/// The input stream's retention: a work queue, as the worker provisions it by default, or
+/// with `FAULTS_INPUT_RETENTION=limits` a limits stream, where an ack moves the consumer on
+/// without removing the message (nats-server 2.15.1 can drop a work queue's undelivered last
+/// message while recovering from a SIGKILL: docs/RELIABILITY.md).
+pub fn input_retention() -> jetstream::stream::RetentionPolicy {
+    match std::env::var("FAULTS_INPUT_RETENTION").as_deref() {
+        Ok("limits") => jetstream::stream::RetentionPolicy::Limits,
+        _ => jetstream::stream::RetentionPolicy::WorkQueue,
+    }
+}
+
 /// The streams the harness reads, created before the workers start: the duplicates notice
 /// stream (so every exact duplicate leaves a durable trace), and the input stream.
 pub async fn prepare_streams(js: &jetstream::Context, replicas: usize) {
@@ -232,13 +243,9 @@ pub async fn prepare_streams(js: &jetstream::Context, replicas: usize) {
             ..Default::default()
         })
     };
-    create(
-        "ARTICLES",
-        "articles.raw.>",
-        jetstream::stream::RetentionPolicy::WorkQueue,
-    )
-    .await
-    .expect("input stream");
+    create("ARTICLES", "articles.raw.>", input_retention())
+        .await
+        .expect("input stream");
     create(
         "DUPLICATES",
         "articles.duplicates",
@@ -660,13 +667,52 @@ async fn wait_drained(js: &jetstream::Context, limit: Duration) -> bool {
 /// floor and pending counts. Printed after each fault once the publisher is done, it pins down
 /// the fault after which an undelivered message left the stream; printed for a loss, it is the
 /// broker's side of the story.
-pub async fn tail_state(js: &jetstream::Context) -> String {
-    let Ok(mut stream) = js.get_stream("ARTICLES").await else {
-        return "tail: input stream unreachable".into();
-    };
-    let Ok(st) = stream.info().await.map(|i| i.state.clone()) else {
-        return "tail: input stream info unreachable".into();
-    };
+pub struct TailState {
+    pub first_sequence: u64,
+    pub last_sequence: u64,
+    pub messages: u64,
+    pub deleted: u64,
+    /// The `Nats-Msg-Id` of the message at `last_sequence`, if it is still stored.
+    pub last_id: Option<String>,
+    /// The consumer's delivered stream sequence (0 when unknown).
+    pub delivered: u64,
+    /// The consumer's ack floor and pending counts, or why they are unknown.
+    pub consumer: String,
+}
+
+impl TailState {
+    pub fn last_stored(&self) -> bool {
+        self.last_id.is_some()
+    }
+}
+
+impl std::fmt::Display for TailState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "tail: first={} last={} messages={} deleted={} last_stored={:?} delivered={} {}",
+            self.first_sequence,
+            self.last_sequence,
+            self.messages,
+            self.deleted,
+            self.last_id,
+            self.delivered,
+            self.consumer
+        )
+    }
+}
+
+/// [`TailState`] as the broker reports it now, or why it cannot be read.
+pub async fn tail_state(js: &jetstream::Context) -> Result<TailState, String> {
+    let mut stream = js
+        .get_stream("ARTICLES")
+        .await
+        .map_err(|e| format!("tail: input stream unreachable: {e}"))?;
+    let st = stream
+        .info()
+        .await
+        .map(|i| i.state.clone())
+        .map_err(|e| format!("tail: input stream info unreachable: {e}"))?;
     let last_id = match stream.get_raw_message(st.last_sequence).await {
         Ok(m) => Some(
             m.headers
@@ -675,30 +721,42 @@ pub async fn tail_state(js: &jetstream::Context) -> String {
         ),
         Err(_) => None,
     };
-    let consumer = match stream
+    let (delivered, consumer) = match stream
         .get_consumer::<consumer::pull::Config>("enricher")
         .await
     {
         Ok(mut c) => match c.info().await {
-            Ok(ci) => format!(
-                "delivered={} ack_floor={} pending={} ack_pending={} redelivered={}",
+            Ok(ci) => (
                 ci.delivered.stream_sequence,
-                ci.ack_floor.stream_sequence,
-                ci.num_pending,
-                ci.num_ack_pending,
-                ci.num_redelivered
+                format!(
+                    "ack_floor={} pending={} ack_pending={} redelivered={}",
+                    ci.ack_floor.stream_sequence,
+                    ci.num_pending,
+                    ci.num_ack_pending,
+                    ci.num_redelivered
+                ),
             ),
-            Err(e) => format!("consumer info: {e}"),
+            Err(e) => (0, format!("consumer info: {e}")),
         },
-        Err(e) => format!("consumer: {e}"),
+        Err(e) => (0, format!("consumer: {e}")),
     };
-    format!(
-        "tail: first={} last={} messages={} deleted={} last_stored={last_id:?} {consumer}",
-        st.first_sequence,
-        st.last_sequence,
-        st.messages,
-        st.deleted_count.unwrap_or(0)
-    )
+    Ok(TailState {
+        first_sequence: st.first_sequence,
+        last_sequence: st.last_sequence,
+        messages: st.messages,
+        deleted: st.deleted_count.unwrap_or(0),
+        last_id,
+        delivered,
+        consumer,
+    })
+}
+
+/// [`tail_state`] as one line, for the logs.
+pub async fn tail_line(js: &jetstream::Context) -> String {
+    match tail_state(js).await {
+        Ok(t) => t.to_string(),
+        Err(e) => e,
+    }
 }
 
 /// What the broker says about lost inputs, for the long run's evidence: [`tail_state`], and
@@ -708,7 +766,7 @@ pub async fn explain_lost(js: &jetstream::Context, lost: &[String]) {
     if lost.is_empty() {
         return;
     }
-    println!("lost: {}", tail_state(js).await);
+    println!("lost: {}", tail_line(js).await);
     tokio::time::sleep(Duration::from_secs(30)).await;
     let mut late = Vec::new();
     let lost: HashSet<&str> = lost.iter().map(String::as_str).collect();

@@ -336,10 +336,19 @@ enum Broker {
 }
 
 impl Broker {
-    async fn kill_and_restart(&mut self, js: &async_nats::jetstream::Context, rng: &mut Rng) {
+    /// `keep`: copy the killed server's input stream store first (see [`keep_input_store`]).
+    async fn kill_and_restart(
+        &mut self,
+        js: &async_nats::jetstream::Context,
+        rng: &mut Rng,
+        keep: bool,
+    ) {
         match self {
             Broker::Single(server) => {
                 server.kill();
+                if keep {
+                    keep_input_store(server);
+                }
                 tokio::time::sleep(rng.millis(500, 3000)).await;
                 server.restart();
             }
@@ -351,6 +360,9 @@ impl Broker {
                 };
                 println!("  node n{node} killed (input stream leader: {leader:?})");
                 cluster.nodes[node].kill();
+                if keep {
+                    keep_input_store(&cluster.nodes[node]);
+                }
                 tokio::time::sleep(rng.millis(1000, 4000)).await;
                 cluster.nodes[node].restart();
             }
@@ -367,6 +379,55 @@ impl Broker {
                     let _ = std::fs::write(dir.join(format!("server-n{i}.log")), node.log());
                 }
             }
+        }
+    }
+}
+
+/// With `FAULTS_KEEP_STORE` set to a directory: copies the killed server's input stream store
+/// there (`input-store-before-restart`, replacing the last copy) before it restarts. When the
+/// input stream's tail then turns out gone, the long run renames the copy, so the broker's
+/// recovery can be replayed on the very files it started from (`nats-server -js -sd COPY`).
+fn keep_input_store(server: &NatsServer) {
+    let Some(keep) = std::env::var_os("FAULTS_KEEP_STORE").map(std::path::PathBuf::from) else {
+        return;
+    };
+    // The store's layout under `-sd` is `jetstream/<account>/streams/<stream>`; a copy of the
+    // one stream in that layout is a store a fresh server recovers.
+    let streams = std::path::Path::new("jetstream/$G/streams");
+    let to = keep.join("input-store-before-restart");
+    let _ = std::fs::remove_dir_all(&to);
+    let _ = std::fs::create_dir_all(to.join(streams));
+    let from = server.dir().join("js").join(streams).join("ARTICLES");
+    let to = to.join(streams);
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(&from)
+        .arg(&to)
+        .status();
+    if !copied.is_ok_and(|s| s.success()) {
+        println!("  could not copy {} to {}", from.display(), to.display());
+    }
+}
+
+/// After a restart: whether the input stream's last message, stored and undelivered before
+/// it, is gone now (the broker dropped it while recovering). Then the copy that
+/// [`keep_input_store`] made is renamed after the moment, and kept.
+fn keep_store_if_tail_lost(before: Option<&TailState>, after: &TailState, t: f64) {
+    let Some(before) = before else { return };
+    // Undelivered before the restart, not delivered since, and no longer stored.
+    let lost = before.last_stored()
+        && before.delivered < before.last_sequence
+        && !after.last_stored()
+        && after.delivered < before.last_sequence;
+    if !lost {
+        return;
+    }
+    println!("  the input stream's undelivered last message is gone after this restart");
+    if let Some(keep) = std::env::var_os("FAULTS_KEEP_STORE").map(std::path::PathBuf::from) {
+        let to = keep.join(format!("input-store-tail-lost-at-{t:.0}s"));
+        match std::fs::rename(keep.join("input-store-before-restart"), &to) {
+            Ok(()) => println!("  the store it recovered from is kept in {}", to.display()),
+            Err(e) => println!("  no store copy kept: {e}"),
         }
     }
 }
@@ -431,6 +492,7 @@ async fn long_run(
     let set_links = |link: Link| proxies.iter().for_each(|p| p.set(link));
     // Faults go on until the publisher is done and the fleet has worked off the backlog.
     let mut settle = Settle::default();
+    let mut last_tail: Option<TailState> = None;
     while !(load.done() && settle.done(js).await) {
         tokio::time::sleep(rng.millis(2000, 6000)).await;
         peak = peak.max(fleet.max_rss());
@@ -449,7 +511,7 @@ async fn long_run(
                 faults[1] += 1;
             }
             7 => {
-                broker.kill_and_restart(js, &mut rng).await;
+                broker.kill_and_restart(js, &mut rng, load.done()).await;
                 faults[2] += 1;
             }
             8 => {
@@ -466,7 +528,17 @@ async fn long_run(
             }
         }
         if load.done() {
-            println!("  {}", tail_state(js).await);
+            match tail_state(js).await {
+                Ok(now) => {
+                    println!("  {now}");
+                    if kind == 7 {
+                        let t = started.elapsed().as_secs_f64();
+                        keep_store_if_tail_lost(last_tail.as_ref(), &now, t);
+                    }
+                    last_tail = Some(now);
+                }
+                Err(e) => println!("  {e}"),
+            }
         }
     }
     let report = load.finish(js).await;
@@ -479,7 +551,8 @@ async fn long_run(
         }
     }
     println!(
-        "{name} articles={n} secs={} sigkill={} sigterm={} server_kill={} network_pause={} network_cut={} peak_worker_rss_mb={}",
+        "{name} articles={n} input_retention={:?} secs={} sigkill={} sigterm={} server_kill={} network_pause={} network_cut={} peak_worker_rss_mb={}",
+        input_retention(),
         started.elapsed().as_secs(),
         faults[0],
         faults[1],
@@ -655,7 +728,7 @@ async fn account_for_a_stopped_long_run() {
     };
     let run = std::env::var("FAULTS_CHECK_RUN").unwrap_or_else(|_| "long_run".into());
     let (_c, js) = connect(&url).await;
-    println!("{}", tail_state(&js).await);
+    println!("{}", tail_line(&js).await);
     let inputs = corpus(&run, articles_for_long_run(), 42);
     let mut report = account(&js, &inputs).await;
     // A run stopped before the end leaves inputs in the stream that no worker has handled yet:
