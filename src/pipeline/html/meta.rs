@@ -224,116 +224,128 @@ fn lenient_json_ld(raw: &str, m: &mut PageMeta) {
     }
 }
 
-/// `<meta>` content by `property`, `name` or `itemprop` (case-insensitive names).
-fn meta_content(doc: &Document, names: &[&str]) -> Option<String> {
-    for name in names {
-        for attr in ["property", "name", "itemprop"] {
-            let sel = format!(r#"meta[{attr}="{name}" i]"#);
-            for node in doc.select(&sel).iter() {
-                if let Some(c) = node
-                    .attr("content")
-                    .map(|c| c.trim().to_string())
-                    .filter(|c| !c.is_empty())
-                {
-                    return Some(c);
+/// The page's `<meta>` tags that carry content, in document order: their `property`, `name`
+/// and `itemprop` values and their trimmed `content`. Collected in one walk of the document:
+/// looking up each wanted name with a selector of its own walked the whole page some 180 times.
+struct MetaTags(Vec<([Option<String>; 3], String)>);
+
+impl MetaTags {
+    fn of(doc: &Document) -> MetaTags {
+        let mut tags = Vec::new();
+        for node in doc.select("meta").iter() {
+            let Some(content) = node
+                .attr("content")
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+            else {
+                continue;
+            };
+            let keys =
+                ["property", "name", "itemprop"].map(|a| node.attr(a).map(|v| v.to_string()));
+            if keys.iter().any(Option::is_some) {
+                tags.push((keys, content));
+            }
+        }
+        MetaTags(tags)
+    }
+
+    /// The content of the first tag naming one of `names` (earlier names first, then
+    /// `property`, `name`, `itemprop`, then document order), names compared ignoring ASCII
+    /// case as the `[attr="..." i]` selector does.
+    fn content(&self, names: &[&str]) -> Option<String> {
+        for name in names {
+            for attr in 0..3 {
+                for (keys, content) in &self.0 {
+                    if keys[attr]
+                        .as_deref()
+                        .is_some_and(|k| k.eq_ignore_ascii_case(name))
+                    {
+                        return Some(content.clone());
+                    }
                 }
             }
         }
+        None
     }
-    None
 }
 
 fn meta_tags(doc: &Document, m: &mut PageMeta) {
-    m.og_title = meta_content(
-        doc,
-        &[
-            "og:title",
-            "twitter:title",
-            "parsely-title",
-            "sailthru.title",
-            "dc.title",
-        ],
-    );
-    m.site_name = meta_content(doc, &["og:site_name", "application-name"]);
+    let tags = MetaTags::of(doc);
+    m.og_title = tags.content(&[
+        "og:title",
+        "twitter:title",
+        "parsely-title",
+        "sailthru.title",
+        "dc.title",
+    ]);
+    m.site_name = tags.content(&["og:site_name", "application-name"]);
     if m.published.is_none() {
-        m.published = meta_content(
-            doc,
-            &[
-                "article:published_time",
-                "og:article:published_time",
-                "article:published",
-                "datePublished",
-                "parsely-pub-date",
-                "sailthru.date",
-                "pubdate",
-                "publishdate",
-                "publish-date",
-                "publish_date",
-                "publication_date",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "dcterms.created",
-                "dcterms.date",
-                "article.published",
-                "cxenseparse:recs:publishtime",
-                "og:published_time",
-                "published_time",
-                "originalpublicationdate",
-                "article_date_original",
-                "sailthru.date",
-                "release_date",
-                "created",
-                "timestamp",
-                "article:modified_time",
-                "og:updated_time",
-                "dateModified",
-            ],
-        );
+        m.published = tags.content(&[
+            "article:published_time",
+            "og:article:published_time",
+            "article:published",
+            "datePublished",
+            "parsely-pub-date",
+            "sailthru.date",
+            "pubdate",
+            "publishdate",
+            "publish-date",
+            "publish_date",
+            "publication_date",
+            "date",
+            "dc.date",
+            "dc.date.issued",
+            "dcterms.created",
+            "dcterms.date",
+            "article.published",
+            "cxenseparse:recs:publishtime",
+            "og:published_time",
+            "published_time",
+            "originalpublicationdate",
+            "article_date_original",
+            "sailthru.date",
+            "release_date",
+            "created",
+            "timestamp",
+            "article:modified_time",
+            "og:updated_time",
+            "dateModified",
+        ]);
     }
     if m.modified.is_none() {
-        m.modified = meta_content(
-            doc,
-            &[
-                "article:modified_time",
-                "og:updated_time",
-                "dateModified",
-                "modified_time",
-                "updated_time",
-                "last-modified",
-                "dc.date.modified",
-                "dcterms.modified",
-            ],
-        );
+        m.modified = tags.content(&[
+            "article:modified_time",
+            "og:updated_time",
+            "dateModified",
+            "modified_time",
+            "updated_time",
+            "last-modified",
+            "dc.date.modified",
+            "dcterms.modified",
+        ]);
     }
     if m.authors.is_empty() {
-        let raw = meta_content(
-            doc,
-            &[
-                "author",
-                "article:author",
-                "og:article:author",
-                "parsely-author",
-                "sailthru.author",
-                "dc.creator",
-                "dcterms.creator",
-                "byl",
-                "citation_author",
-                "cxenseparse:author",
-                "article.author",
-                "author_name",
-                "twitter:data1",
-            ],
-        );
+        let raw = tags.content(&[
+            "author",
+            "article:author",
+            "og:article:author",
+            "parsely-author",
+            "sailthru.author",
+            "dc.creator",
+            "dcterms.creator",
+            "byl",
+            "citation_author",
+            "cxenseparse:author",
+            "article.author",
+            "author_name",
+            "twitter:data1",
+        ]);
         if let Some(a) = raw.filter(|a| !a.starts_with("http") && !a.starts_with('@')) {
             m.authors = vec![a];
         }
     }
     if m.lang.is_none() {
-        m.lang = meta_content(
-            doc,
-            &["og:locale", "language", "content-language", "dc.language"],
-        );
+        m.lang = tags.content(&["og:locale", "language", "content-language", "dc.language"]);
     }
 }
 
@@ -688,6 +700,33 @@ mod tests {
         );
         assert_eq!(m.authors, vec!["Ann Lee".to_string()]);
         assert_eq!(m.published.as_deref(), Some("2019-11-20T01:00:00Z"));
+    }
+
+    #[test]
+    fn meta_tags_are_chosen_by_name_then_attribute_then_order() {
+        let doc = Document::from(
+            r#"<html><head>
+            <meta name="twitter:title" content="Twitter title">
+            <meta itemprop="OG:Title" content="By itemprop">
+            <meta property="og:title" content="   ">
+            <meta name="og:title" content="By name">
+            <meta property="OG:TITLE" content=" By property ">
+            <meta property="og:title" content="A later one">
+            </head><body><meta name="dc.title" content="In the body"></body></html>"#,
+        );
+        let tags = MetaTags::of(&doc);
+        // An earlier name wins over a later one; `property` over `name` over `itemprop`;
+        // names ignore ASCII case; empty content does not count; content is trimmed.
+        assert_eq!(
+            tags.content(&["og:title", "twitter:title"]).as_deref(),
+            Some("By property")
+        );
+        assert_eq!(
+            tags.content(&["twitter:title", "og:title"]).as_deref(),
+            Some("Twitter title")
+        );
+        assert_eq!(tags.content(&["dc.title"]).as_deref(), Some("In the body"));
+        assert_eq!(tags.content(&["og:site_name"]), None);
     }
 
     #[test]

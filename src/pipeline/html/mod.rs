@@ -45,31 +45,32 @@ pub struct HtmlExtract {
 pub fn nesting_exceeds(html: &str, limit: usize) -> bool {
     let b = html.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i + 1 < b.len() {
-        if b[i] == b'<' {
-            if b[i + 1] == b'/' {
-                depth = depth.saturating_sub(1);
-            } else if b[i + 1].is_ascii_alphabetic() {
-                let end = b[i + 1..]
-                    .iter()
-                    .position(|c| !c.is_ascii_alphanumeric())
-                    .map_or(b.len(), |p| i + 1 + p);
-                let name = html[i + 1..end].to_ascii_lowercase();
-                let tag_end = b[end..]
-                    .iter()
-                    .position(|&c| c == b'>')
-                    .map_or(b.len(), |p| end + p);
-                let self_closing = tag_end > 0 && b.get(tag_end - 1) == Some(&b'/');
-                if !VOID.contains(&name.as_str()) && !self_closing {
-                    depth += 1;
-                    if depth > limit {
-                        return true;
-                    }
+    // `str::find` of an ASCII char jumps from `<` to `<` with memchr.
+    let mut from = 0;
+    while let Some(p) = html[from..].find('<') {
+        let i = from + p;
+        from = i + 1;
+        let Some(&next) = b.get(i + 1) else { break };
+        if next == b'/' {
+            depth = depth.saturating_sub(1);
+        } else if next.is_ascii_alphabetic() {
+            let end = b[i + 1..]
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .map_or(b.len(), |p| i + 1 + p);
+            let name = &html[i + 1..end];
+            let tag_end = b[end..]
+                .iter()
+                .position(|&c| c == b'>')
+                .map_or(b.len(), |p| end + p);
+            let self_closing = tag_end > 0 && b.get(tag_end - 1) == Some(&b'/');
+            if !self_closing && !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+                depth += 1;
+                if depth > limit {
+                    return true;
                 }
             }
         }
-        i += 1;
     }
     false
 }
@@ -307,6 +308,65 @@ mod tests {
             HtmlExtract::default()
         );
         assert!(!nesting_exceeds("<p>a<br>b<img src=x><b>c</b></p>", 3));
+    }
+
+    /// The scan before it jumped between `<` with `str::find` and compared tag names without
+    /// lowercasing a copy: the answers must not change.
+    fn nesting_exceeds_by_bytes(html: &str, limit: usize) -> bool {
+        let b = html.as_bytes();
+        let (mut depth, mut i) = (0usize, 0);
+        while i + 1 < b.len() {
+            if b[i] == b'<' {
+                if b[i + 1] == b'/' {
+                    depth = depth.saturating_sub(1);
+                } else if b[i + 1].is_ascii_alphabetic() {
+                    let end = b[i + 1..]
+                        .iter()
+                        .position(|c| !c.is_ascii_alphanumeric())
+                        .map_or(b.len(), |p| i + 1 + p);
+                    let name = html[i + 1..end].to_ascii_lowercase();
+                    let tag_end = b[end..]
+                        .iter()
+                        .position(|&c| c == b'>')
+                        .map_or(b.len(), |p| end + p);
+                    let self_closing = tag_end > 0 && b.get(tag_end - 1) == Some(&b'/');
+                    if !VOID.contains(&name.as_str()) && !self_closing {
+                        depth += 1;
+                        if depth > limit {
+                            return true;
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        false
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nesting_scan_agrees_with_the_byte_scan(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("<div>".to_string()),
+                    proptest::strategy::Just("</div>".to_string()),
+                    proptest::strategy::Just("<BR>".to_string()),
+                    proptest::strategy::Just("<Img src=x/>".to_string()),
+                    proptest::strategy::Just("<p/>".to_string()),
+                    proptest::strategy::Just("<".to_string()),
+                    proptest::strategy::Just("<é>".to_string()),
+                    "[a-z<>/ é]{0,6}",
+                ],
+                0..60,
+            ),
+            limit in 0usize..8,
+        ) {
+            let html = parts.concat();
+            proptest::prop_assert_eq!(
+                nesting_exceeds(&html, limit),
+                nesting_exceeds_by_bytes(&html, limit)
+            );
+        }
     }
 
     #[test]
