@@ -336,18 +336,19 @@ enum Broker {
 }
 
 impl Broker {
-    /// `keep`: copy the killed server's input stream store first (see [`keep_input_store`]).
+    /// `keep`: copy the killed server's input stream store there first (see
+    /// [`keep_input_store`]).
     async fn kill_and_restart(
         &mut self,
         js: &async_nats::jetstream::Context,
         rng: &mut Rng,
-        keep: bool,
+        keep: Option<&std::path::Path>,
     ) {
         match self {
             Broker::Single(server) => {
                 server.kill();
-                if keep {
-                    keep_input_store(server);
+                if let Some(keep) = keep {
+                    keep_input_store(server, keep);
                 }
                 tokio::time::sleep(rng.millis(500, 3000)).await;
                 server.restart();
@@ -360,8 +361,8 @@ impl Broker {
                 };
                 println!("  node n{node} killed (input stream leader: {leader:?})");
                 cluster.nodes[node].kill();
-                if keep {
-                    keep_input_store(&cluster.nodes[node]);
+                if let Some(keep) = keep {
+                    keep_input_store(&cluster.nodes[node], keep);
                 }
                 tokio::time::sleep(rng.millis(1000, 4000)).await;
                 cluster.nodes[node].restart();
@@ -383,14 +384,11 @@ impl Broker {
     }
 }
 
-/// With `FAULTS_KEEP_STORE` set to a directory: copies the killed server's input stream store
-/// there (`input-store-before-restart`, replacing the last copy) before it restarts. When the
-/// input stream's tail then turns out gone, the long run renames the copy, so the broker's
-/// recovery can be replayed on the very files it started from (`nats-server -js -sd COPY`).
-fn keep_input_store(server: &NatsServer) {
-    let Some(keep) = std::env::var_os("FAULTS_KEEP_STORE").map(std::path::PathBuf::from) else {
-        return;
-    };
+/// Copies the killed server's input stream store into `keep` (`input-store-before-restart`,
+/// replacing the last copy) before it restarts. When the input stream's tail then turns out
+/// gone, the long run renames the copy, so the broker's recovery can be replayed on the very
+/// files it started from (`nats-server -js -sd COPY`).
+fn keep_input_store(server: &NatsServer, keep: &std::path::Path) {
     // The store's layout under `-sd` is `jetstream/<account>/streams/<stream>`; a copy of the
     // one stream in that layout is a store a fresh server recovers.
     let streams = std::path::Path::new("jetstream/$G/streams");
@@ -411,8 +409,13 @@ fn keep_input_store(server: &NatsServer) {
 
 /// After a restart: whether the input stream's last message, stored and undelivered before
 /// it, is gone now (the broker dropped it while recovering). Then the copy that
-/// [`keep_input_store`] made is renamed after the moment, and kept.
-fn keep_store_if_tail_lost(before: Option<&TailState>, after: &TailState, t: f64) {
+/// [`keep_input_store`] made in `keep` is renamed after the moment, and kept.
+fn keep_store_if_tail_lost(
+    before: Option<&TailState>,
+    after: &TailState,
+    t: f64,
+    keep: Option<&std::path::Path>,
+) {
     let Some(before) = before else { return };
     // Undelivered before the restart, not delivered since, and no longer stored.
     let lost = before.last_stored()
@@ -423,7 +426,7 @@ fn keep_store_if_tail_lost(before: Option<&TailState>, after: &TailState, t: f64
         return;
     }
     println!("  the input stream's undelivered last message is gone after this restart");
-    if let Some(keep) = std::env::var_os("FAULTS_KEEP_STORE").map(std::path::PathBuf::from) {
+    if let Some(keep) = keep {
         let to = keep.join(format!("input-store-tail-lost-at-{t:.0}s"));
         match std::fs::rename(keep.join("input-store-before-restart"), &to) {
             Ok(()) => println!("  the store it recovered from is kept in {}", to.display()),
@@ -493,6 +496,9 @@ async fn long_run(
     // Faults go on until the publisher is done and the fleet has worked off the backlog.
     let mut settle = Settle::default();
     let mut last_tail: Option<TailState> = None;
+    // `FAULTS_KEEP_STORE`: a directory for the input store of each killed server, once the
+    // publisher is done (see `keep_input_store`).
+    let keep_dir = std::env::var_os("FAULTS_KEEP_STORE").map(std::path::PathBuf::from);
     while !(load.done() && settle.done(js).await) {
         tokio::time::sleep(rng.millis(2000, 6000)).await;
         peak = peak.max(fleet.max_rss());
@@ -511,7 +517,8 @@ async fn long_run(
                 faults[1] += 1;
             }
             7 => {
-                broker.kill_and_restart(js, &mut rng, load.done()).await;
+                let keep = keep_dir.as_deref().filter(|_| load.done());
+                broker.kill_and_restart(js, &mut rng, keep).await;
                 faults[2] += 1;
             }
             8 => {
@@ -533,7 +540,7 @@ async fn long_run(
                     println!("  {now}");
                     if kind == 7 {
                         let t = started.elapsed().as_secs_f64();
-                        keep_store_if_tail_lost(last_tail.as_ref(), &now, t);
+                        keep_store_if_tail_lost(last_tail.as_ref(), &now, t, keep_dir.as_deref());
                     }
                     last_tail = Some(now);
                 }
