@@ -8,11 +8,12 @@
 
 use super::lexicon::{
     COMMON_WORDS, DEMONYMS, FAMILY_FIRST, FIRST_NAMES, Lookup, ORGANIZATIONS, PEOPLE, PLACES,
-    SURNAMES, TOWNS, WordSet, key,
+    SURNAMES, TOWNS, WordSet, key, with_key,
 };
 use crate::pipeline::segment::sentence_spans;
 use crate::record::Entity;
 use foldhash::{HashMap, HashMapExt};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -1151,7 +1152,16 @@ static PLACE_HEADS: WordSet = WordSet::new(&[
 static DIRECTIONS: WordSet = WordSet::new(&["north", "south", "east", "west"]);
 
 /// `s` with each run of white space made one space (a name broken over a line reads as one).
-fn squash_spaces(s: &str) -> String {
+fn squash_spaces(s: &str) -> Cow<'_, str> {
+    // Most names are written with single spaces already: no copy for them.
+    let single = if s.is_ascii() {
+        !s.contains("  ") && !s.bytes().any(|b| b.is_ascii_whitespace() && b != b' ')
+    } else {
+        !s.contains("  ") && !s.chars().any(|c| c.is_whitespace() && c != ' ')
+    };
+    if single && !s.starts_with(' ') && !s.ends_with(' ') {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
@@ -1159,7 +1169,7 @@ fn squash_spaces(s: &str) -> String {
         }
         out.push_str(w);
     }
-    out
+    Cow::Owned(out)
 }
 
 fn last_word(s: &str) -> &str {
@@ -1188,37 +1198,41 @@ struct Candidate {
 
 /// The kind a name has by itself (lexicons and cue words), if any.
 fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
-    let k = key(text);
-    if DEMONYMS.contains(&k) {
-        return None;
-    }
-    if ORGANIZATIONS.contains(&k) {
-        return Some((Kind::Organization, true));
-    }
-    if PLACES.contains(&k) {
-        return Some((Kind::Place, true));
-    }
-    if PEOPLE.contains(&k) {
-        return Some((Kind::Person, true));
+    // The lists first: `Some(answer)` when one of them settles it.
+    let listed = with_key(text, |k| {
+        if DEMONYMS.contains(k) {
+            Some(None)
+        } else if ORGANIZATIONS.contains(k) {
+            Some(Some((Kind::Organization, true)))
+        } else if PLACES.contains(k) {
+            Some(Some((Kind::Place, true)))
+        } else if PEOPLE.contains(k) {
+            Some(Some((Kind::Person, true)))
+        } else {
+            None
+        }
+    });
+    if let Some(answer) = listed {
+        return answer;
     }
     let first = text.split(' ').next().unwrap_or(text);
     let last = last_word(text);
+    // Where " of " first stands (a substring search is dear to set up: once, and only in a name
+    // of several words).
+    let of = if text.contains(' ') {
+        text.find(" of ")
+    } else {
+        None
+    };
+    let for_at = || text.find(" for ");
     if words >= 2 {
         if ORG_TAILS.contains(&last)
-            || ORG_HEADS.contains(&first) && (text.contains(" of ") || text.contains(" for "))
+            || ORG_HEADS.contains(&first) && (of.is_some() || for_at().is_some())
         {
             return Some((Kind::Organization, false));
         }
         // "Tennessee Bureau of Investigation", "International Organization for Migration".
-        let head = text
-            .split(" of ")
-            .next()
-            .filter(|_| text.contains(" of "))
-            .or_else(|| {
-                text.split(" for ")
-                    .next()
-                    .filter(|_| text.contains(" for "))
-            });
+        let head = of.or_else(for_at).map(|at| &text[..at]);
         if let Some(head) = head
             && head
                 .split(' ')
@@ -1230,7 +1244,7 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
             return Some((Kind::Place, false));
         }
         // "Southern District of New York", "Province of Quebec".
-        if let Some((head, _)) = text.split_once(" of ")
+        if let Some(head) = of.map(|at| &text[..at])
             && head
                 .split(' ')
                 .any(|w| PLACE_TAILS.contains(&w) || PLACE_HEADS.contains(&w))
@@ -1249,7 +1263,7 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
     {
         return Some((Kind::Organization, false));
     }
-    if (2..=4).contains(&words) && FIRST_NAMES.has_key(first) && !text.contains(" of ") {
+    if (2..=4).contains(&words) && FIRST_NAMES.has_key(first) && of.is_none() {
         return Some((Kind::Person, false));
     }
     // A family name first ("Wang Shujin") or a known surname last ("Masood Hankin"), among words
@@ -1257,10 +1271,10 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
     if (2..=3).contains(&words)
         && text.split(' ').all(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
-                && !COMMON_WORDS.has_key(w)
                 && !TITLES.contains(&w)
-                && !DEMONYMS.has_key(w)
-                && !PLACES.has_key(w)
+                && with_key(w, |k| {
+                    !COMMON_WORDS.contains(k) && !DEMONYMS.contains(k) && !PLACES.contains(k)
+                })
         })
         && (FAMILY_FIRST.has_key(first) || SURNAMES.has_key(last) || PEOPLE.has_key(last))
     {
@@ -1297,10 +1311,19 @@ static LOCATIVES: WordSet = WordSet::new(&[
     "inside",
 ]);
 
+/// `word` in lower case, copied only when it has capitals (most words around a name have none).
+fn lower(word: &str) -> Cow<'_, str> {
+    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
 fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool, text: &str) -> Around {
-    let before = p.start.checked_sub(1).map(|i| toks[i].text.to_lowercase());
-    let after = toks.get(p.end).map(|t| t.text.to_lowercase());
-    let after2 = toks.get(p.end + 1).map(|t| t.text.to_lowercase());
+    let before = p.start.checked_sub(1).map(|i| lower(toks[i].text));
+    let after = toks.get(p.end).map(|t| lower(t.text));
+    let after2 = toks.get(p.end + 1).map(|t| lower(t.text));
     let role_before = before.as_deref().is_some_and(|b| ROLE_WORDS.contains(&b));
     let speech = |w: Option<&str>| w.is_some_and(|a| SPEECH.contains(&a));
     let speech_after = speech(after.as_deref())
@@ -1340,7 +1363,7 @@ fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool, text: &str) -> Ar
         None
     };
     let described = described || appositive.is_some();
-    let before2 = p.start.checked_sub(2).map(|i| toks[i].text.to_lowercase());
+    let before2 = p.start.checked_sub(2).map(|i| lower(toks[i].text));
     // "the town of Ayr", "the Bowen area", "Orly airport".
     let place_word = before.as_deref() == Some("of")
         && before2.as_deref().is_some_and(|b| PLACE_NOUNS.contains(&b))
@@ -1364,7 +1387,9 @@ fn context(toks: &[Tok], p: &Span, phrase: &str, titled: bool, text: &str) -> Ar
         locative,
         place_word,
         place_after,
-        role: appositive.or(before.filter(|b| ROLE_WORDS.contains(&b.as_str()))),
+        role: appositive.or(before
+            .filter(|b| ROLE_WORDS.contains(b.as_ref()))
+            .map(Cow::into_owned)),
     }
 }
 
@@ -1483,8 +1508,7 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
         return;
     }
     let mut p = p;
-    let phrase_of =
-        |p: &Span| -> String { squash_spaces(&text[toks[p.start].start..toks[p.end - 1].end]) };
+    let phrase_of = |p: &Span| squash_spaces(&text[toks[p.start].start..toks[p.end - 1].end]);
     // Group words at either end ("Republican Florida", "Alabama Republican"), unless they are
     // part of the name ("Russian Federation", "Scottish Conservative Party").
     let keeps_group = |p: &Span| {
@@ -1708,7 +1732,7 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
             && text[toks[p.end - 1].end..n.start].trim() == "("
     });
     out.push(Candidate {
-        text: phrase,
+        text: phrase.into_owned(),
         start: toks[p.start].start,
         end: toks[p.end - 1].end,
         words,

@@ -175,6 +175,9 @@ struct Phrase {
     at: usize,
 }
 
+/// A candidate keyword: (score, first token, words, entity index).
+type Scored = (f64, usize, usize, Option<usize>);
+
 /// Keywords of a text in language `lang`, with the entities found in it (most mentioned first)
 /// as extra candidates.
 ///
@@ -364,8 +367,8 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
     // Entities gather the counts of all their forms: entity index -> (count, words of its
     // fullest name).
     let mut entity_counts: FxHashMap<usize, f64> = FxHashMap::default();
-    // (score, first token, words, entity index): surfaces are built only for the winners.
-    let mut scored: Vec<(f64, usize, usize, Option<usize>)> = Vec::new();
+    // Surfaces are built only for the winners.
+    let mut scored: Vec<Scored> = Vec::new();
     for (k, ph) in &phrases {
         let n = k.iter().take_while(|x| **x != u32::MAX).count();
         if let Some(&i) = entity_of.get(k) {
@@ -439,18 +442,31 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         let score = (mean_relevance(&ek) + phrase_bonus) * single_penalty + entity_bonus;
         scored.push((score, 0, 0, Some(i)));
     }
-    scored.sort_by(|a, b| {
+    // Best first. No two candidates tie on all four fields (a phrase is one start and length,
+    // an entity one index), so an unstable order is the same order.
+    let best_first = |a: &Scored, b: &Scored| {
         b.0.total_cmp(&a.0)
             .then_with(|| a.3.cmp(&b.3))
             .then_with(|| a.1.cmp(&b.1))
             .then_with(|| a.2.cmp(&b.2))
-    });
+    };
+    // Only the first few candidates are ever read: order those, and the rest only if the
+    // first run out (most articles have thousands of candidate phrases).
+    let head = (MAX * 8).min(scored.len());
+    if head < scored.len() {
+        scored.select_nth_unstable_by(head - 1, best_first);
+    }
+    scored[..head].sort_unstable_by(best_first);
     let mut out: Vec<String> = Vec::new();
     let mut used: FxHashSet<String> = FxHashSet::default();
     // Names take at most six places, so that the story's subject terms show too.
     let others = scored.iter().filter(|c| c.3.is_none()).count();
     let mut names = 0;
-    for (_, at, n, entity) in scored {
+    for i in 0..scored.len() {
+        if i == head {
+            scored[head..].sort_unstable_by(best_first);
+        }
+        let (_, at, n, entity) = scored[i];
         let is_entity = entity.is_some();
         if is_entity && names >= 6 && others > out.len() - names {
             continue;

@@ -102,6 +102,25 @@ thread_local! {
     static KEY_BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
+thread_local! {
+    /// The buffer [`with_key`] folds into (apart from [`KEY_BUF`], so that lookups by key may
+    /// run inside it).
+    static WITH_KEY_BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Calls `f` with the key of `s` (see [`key`]), folded into a buffer of the thread instead of
+/// a new string: the recogniser asks for several lists under one key many times an article.
+pub fn with_key<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    WITH_KEY_BUF.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut buf) => {
+            key_into(s, &mut buf);
+            f(&buf)
+        }
+        // Called again from inside `f`: a string of its own.
+        Err(_) => f(&key(s)),
+    })
+}
+
 /// A set of lookup keys (see [`key`]).
 pub trait Lookup {
     /// Holds this exact key.
@@ -254,6 +273,15 @@ mod tests {
         let mut buf = String::from("left over");
         key_into("NATO", &mut buf);
         assert_eq!(buf, "nato");
+    }
+
+    #[test]
+    fn with_key_folds_as_key_does_even_when_nested() {
+        let outer = with_key("U.S. Navy", |k| {
+            let inner = with_key("Élysée", |k| k.to_string());
+            (k.to_string(), inner)
+        });
+        assert_eq!(outer, ("us navy".to_string(), "elysee".to_string()));
     }
 
     #[test]
