@@ -191,6 +191,10 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
     // offline can make it collide.
     let mut ids: foldhash::HashMap<String, u32> =
         foldhash::HashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
+    // The same, by the word as written: most tokens repeat a spelling seen before, which then
+    // needs no folding.
+    let mut spelled: foldhash::HashMap<&str, u32> =
+        foldhash::HashMap::with_capacity_and_hasher(text.len() / 10, Default::default());
     let mut words: Vec<Word> = Vec::with_capacity(text.len() / 12);
     // Tokens of the text in order: (word id, surface); `None` breaks a phrase.
     let mut toks: Vec<Option<(u32, &str)>> = Vec::with_capacity(text.len() / 5);
@@ -217,37 +221,45 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
             Token::Word(t) => t,
         };
         pos += 1;
-        key_into(t, &mut buf);
-        let k = buf.as_str();
-        let id = match ids.get(k) {
-            Some(&id) => id,
-            None => {
-                // "I'm", "he's", "don't": a function word with its contraction.
-                let contracted = k
-                    .split_once('\'')
-                    .is_some_and(|(w, _)| stop.contains(w) || w.ends_with('n'));
-                let is_stop = stop.contains(k)
-                    || contracted
-                    || english && NEWS_WORDS.contains(k)
-                    || !is_word(t)
-                    || t.chars().all(|c| c.is_numeric());
-                let id = words.len() as u32;
-                words.push(Word {
-                    surface: t,
-                    count: 0.0,
-                    first: pos,
-                    sentences: 0,
-                    last_sentence: usize::MAX,
-                    caps: 0.0,
-                    stop: is_stop,
-                    demonym: DEMONYMS.contains(k),
-                    title: super::entities::ROLE_WORDS.contains(k)
-                        || super::entities::is_org_or_title_word(t),
-                    cap: t.chars().next().is_some_and(char::is_uppercase),
-                });
-                ids.insert(k.to_string(), id);
-                id
-            }
+        let id = if let Some(&id) = spelled.get(t) {
+            id
+        } else {
+            key_into(t, &mut buf);
+            let k = buf.as_str();
+            let id = match ids.get(k) {
+                Some(&id) => id,
+                None => {
+                    // "I'm", "he's", "don't": a function word with its contraction.
+                    let contracted = k
+                        .split_once('\'')
+                        .is_some_and(|(w, _)| stop.contains(w) || w.ends_with('n'));
+                    let is_stop = stop.contains(k)
+                        || contracted
+                        || english && NEWS_WORDS.contains(k)
+                        || !is_word(t)
+                        || t.chars().all(|c| c.is_numeric());
+                    let id = words.len() as u32;
+                    words.push(Word {
+                        surface: t,
+                        count: 0.0,
+                        first: pos,
+                        sentences: 0,
+                        last_sentence: usize::MAX,
+                        caps: 0.0,
+                        stop: is_stop,
+                        // (Read only for words of phrases, which are no stopwords.)
+                        demonym: !is_stop && DEMONYMS.contains(k),
+                        title: !is_stop
+                            && (super::entities::ROLE_WORDS.contains(k)
+                                || super::entities::is_org_or_title_word(t)),
+                        cap: t.chars().next().is_some_and(char::is_uppercase),
+                    });
+                    ids.insert(k.to_string(), id);
+                    id
+                }
+            };
+            spelled.insert(t, id);
+            id
         };
         let w = &mut words[id as usize];
         if w.stop {
@@ -369,6 +381,8 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
     let mut entity_counts: FxHashMap<usize, f64> = FxHashMap::default();
     // Surfaces are built only for the winners.
     let mut scored: Vec<Scored> = Vec::new();
+    // A phrase's key, built in one buffer for all phrases.
+    let mut whole = String::new();
     for (k, ph) in &phrases {
         let n = k.iter().take_while(|x| **x != u32::MAX).count();
         if let Some(&i) = entity_of.get(k) {
@@ -396,12 +410,15 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
             continue;
         }
         if n > 1 && ws.iter().all(|w| w.cap) && {
-            let whole = ws
-                .iter()
-                .map(|w| key(w.surface))
-                .collect::<Vec<_>>()
-                .join(" ");
-            DEMONYMS.contains(&whole)
+            whole.clear();
+            for w in ws {
+                if !whole.is_empty() {
+                    whole.push(' ');
+                }
+                key_into(w.surface, &mut part_key);
+                whole.push_str(&part_key);
+            }
+            DEMONYMS.contains(whole.as_str())
         } {
             continue;
         }
