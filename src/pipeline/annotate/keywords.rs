@@ -10,6 +10,7 @@
 use super::entities::FoundEntity;
 use super::lexicon::{DEMONYMS, WordSet, key, key_into};
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 static STOPWORDS: LazyLock<FxHashMap<&'static str, FxHashSet<&'static str>>> =
@@ -115,9 +116,10 @@ fn is_word(w: &str) -> bool {
     w.chars().count() >= 2 && w.chars().any(|c| c.is_alphabetic())
 }
 
-/// What the tokenizer sees: a word, or the end of a clause or of a sentence.
+/// What the tokenizer sees: a word (with its byte offset), or the end of a clause or of a
+/// sentence.
 enum Token<'a> {
-    Word(&'a str),
+    Word(usize, &'a str),
     Clause,
     Sentence,
 }
@@ -135,9 +137,11 @@ fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
             continue;
         }
         if let Some(s) = start.take() {
-            let t = text[s..i].trim_matches(|c: char| c == '\'' || c == '’' || c == '-');
+            let edge = |c: char| c == '\'' || c == '’' || c == '-';
+            let w = text[s..i].trim_start_matches(edge);
+            let t = w.trim_end_matches(edge);
             if !t.is_empty() {
-                f(Token::Word(t));
+                f(Token::Word(i - w.len(), t));
             }
         }
         match c {
@@ -187,14 +191,13 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         return entities.iter().take(MAX).map(|e| e.text.clone()).collect();
     };
     let english = lang == Some("en");
+    // The text in ASCII lower case, made once: the key of a word in plain ASCII (no dots: a
+    // dot ends a token) is the same stretch of it, with nothing to fold or copy.
+    let lower = text.to_ascii_lowercase();
     // Keyed by the article's own words: a hasher seeded per process, so no text crafted
     // offline can make it collide.
-    let mut ids: foldhash::HashMap<String, u32> =
+    let mut ids: foldhash::HashMap<Cow<str>, u32> =
         foldhash::HashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
-    // The same, by the word as written: most tokens repeat a spelling seen before, which then
-    // needs no folding.
-    let mut spelled: foldhash::HashMap<&str, u32> =
-        foldhash::HashMap::with_capacity_and_hasher(text.len() / 10, Default::default());
     let mut words: Vec<Word> = Vec::with_capacity(text.len() / 12);
     // Tokens of the text in order: (word id, surface); `None` breaks a phrase.
     let mut toks: Vec<Option<(u32, &str)>> = Vec::with_capacity(text.len() / 5);
@@ -203,7 +206,7 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
     let mut pos = 0usize;
     let mut buf = String::new();
     for_each_token(text, |ev| {
-        let t = match ev {
+        let (at, t) = match ev {
             Token::Sentence => {
                 sentence += 1;
                 first_in_sentence = true;
@@ -218,48 +221,51 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
                 }
                 return;
             }
-            Token::Word(t) => t,
+            Token::Word(at, t) => (at, t),
         };
         pos += 1;
-        let id = if let Some(&id) = spelled.get(t) {
-            id
-        } else {
-            key_into(t, &mut buf);
-            let k = buf.as_str();
-            let id = match ids.get(k) {
-                Some(&id) => id,
-                None => {
-                    // "I'm", "he's", "don't": a function word with its contraction.
-                    let contracted = k
-                        .split_once('\'')
-                        .is_some_and(|(w, _)| stop.contains(w) || w.ends_with('n'));
-                    let is_stop = stop.contains(k)
-                        || contracted
-                        || english && NEWS_WORDS.contains(k)
-                        || !is_word(t)
-                        || t.chars().all(|c| c.is_numeric());
-                    let id = words.len() as u32;
-                    words.push(Word {
-                        surface: t,
-                        count: 0.0,
-                        first: pos,
-                        sentences: 0,
-                        last_sentence: usize::MAX,
-                        caps: 0.0,
-                        stop: is_stop,
-                        // (Read only for words of phrases, which are no stopwords.)
-                        demonym: !is_stop && DEMONYMS.contains(k),
-                        title: !is_stop
-                            && (super::entities::ROLE_WORDS.contains(k)
-                                || super::entities::is_org_or_title_word(t)),
-                        cap: t.chars().next().is_some_and(char::is_uppercase),
-                    });
-                    ids.insert(k.to_string(), id);
-                    id
-                }
-            };
-            spelled.insert(t, id);
-            id
+        let plain = t.is_ascii().then(|| lower.get(at..at + t.len())).flatten();
+        let k: &str = match plain {
+            Some(k) => k,
+            None => {
+                key_into(t, &mut buf);
+                &buf
+            }
+        };
+        let id = match ids.get(k) {
+            Some(&id) => id,
+            None => {
+                // "I'm", "he's", "don't": a function word with its contraction.
+                let contracted = k
+                    .split_once('\'')
+                    .is_some_and(|(w, _)| stop.contains(w) || w.ends_with('n'));
+                let is_stop = stop.contains(k)
+                    || contracted
+                    || english && NEWS_WORDS.contains(k)
+                    || !is_word(t)
+                    || t.chars().all(|c| c.is_numeric());
+                let id = words.len() as u32;
+                words.push(Word {
+                    surface: t,
+                    count: 0.0,
+                    first: pos,
+                    sentences: 0,
+                    last_sentence: usize::MAX,
+                    caps: 0.0,
+                    stop: is_stop,
+                    // (Read only for words of phrases, which are no stopwords.)
+                    demonym: !is_stop && DEMONYMS.contains(k),
+                    title: !is_stop
+                        && (super::entities::ROLE_WORDS.contains(k)
+                            || super::entities::is_org_or_title_word(t)),
+                    cap: t.chars().next().is_some_and(char::is_uppercase),
+                });
+                ids.insert(
+                    plain.map_or_else(|| Cow::Owned(k.to_string()), Cow::Borrowed),
+                    id,
+                );
+                id
+            }
         };
         let w = &mut words[id as usize];
         if w.stop {
@@ -525,6 +531,30 @@ mod tests {
             "{k:?}"
         );
         assert!(!k.iter().any(|x| x.eq_ignore_ascii_case("the")), "{k:?}");
+    }
+
+    /// A word is one candidate however it is cased or accented, whether its key comes from the
+    /// text's lower-case copy (plain ASCII) or from folding (accents, curly apostrophes).
+    #[test]
+    fn spellings_of_a_word_are_one_candidate() {
+        let text = "The café opened early. Later the Café closed its doors. Crowds outside the CAFÉ \
+                    grew. The harbour was quiet; the Harbour pilots slept. HARBOUR fees rose.";
+        let k = extract(text, Some("en"), &[]);
+        let cafe = k
+            .iter()
+            .filter(|x| x.to_lowercase().contains("caf"))
+            .count();
+        let harbour = k
+            .iter()
+            .filter(|x| x.to_lowercase().split(' ').any(|w| w == "harbour"))
+            .count();
+        assert_eq!((cafe, harbour), (1, 1), "{k:?}");
+        // Counted together, each word's three mentions put it above every word said once.
+        let top: Vec<String> = k.iter().take(2).map(|x| x.to_lowercase()).collect();
+        assert!(
+            top.iter().any(|x| x.contains("caf")) && top.iter().any(|x| x.contains("harbour")),
+            "{k:?}"
+        );
     }
 
     #[test]
