@@ -2,6 +2,7 @@
 //! fetched at build or run time; origins and licences are in the README).
 
 use rustc_hash::FxHashSet;
+use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -94,6 +95,16 @@ pub fn key_into(s: &str, out: &mut String) {
             .map(|c| if matches!(c, '’' | '‘') { '\'' } else { c })
             .flat_map(char::to_lowercase),
     );
+}
+
+/// `word` in lower case (as `to_lowercase`), copied only when it has capitals: most words the
+/// annotators look at beside a name or a quote have none.
+pub fn lower(word: &str) -> Cow<'_, str> {
+    if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
 }
 
 thread_local! {
@@ -282,6 +293,14 @@ mod tests {
             (k.to_string(), inner)
         });
         assert_eq!(outer, ("us navy".to_string(), "elysee".to_string()));
+    }
+
+    #[test]
+    fn lower_is_to_lowercase_and_borrows_what_needs_no_change() {
+        for w in ["said", "Said", "NATO", "Élysée", "straße", "ΣΟΦΙΑ", ""] {
+            assert_eq!(lower(w), w.to_lowercase(), "{w}");
+        }
+        assert!(matches!(lower("said"), Cow::Borrowed(_)));
     }
 
     #[test]
