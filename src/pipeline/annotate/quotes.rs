@@ -10,8 +10,8 @@
 
 use super::entities::{Found, Kind, Mention};
 use super::lexicon::{Lookup, WordSet, lower};
-use std::borrow::Cow;
 use crate::record::Quote;
+use std::borrow::Cow;
 
 /// Reporting verbs (the forms that introduce or close a quotation).
 static VERBS: WordSet = WordSet::new(&[
@@ -554,9 +554,10 @@ impl Ctx<'_> {
                 return Some(Subject::Entity(m.entity));
             }
             if low == "the"
-                && let Some(k) = spans[n + 1..].iter().take(4).position(|(_, x)| {
-                    super::entities::ROLE_WORDS.contains(lower(x).as_ref())
-                })
+                && let Some(k) = spans[n + 1..]
+                    .iter()
+                    .take(4)
+                    .position(|(_, x)| super::entities::ROLE_WORDS.contains(lower(x).as_ref()))
             {
                 let role = spans[n + 1..=n + 1 + k]
                     .iter()
@@ -638,8 +639,9 @@ impl Ctx<'_> {
 
 /// Words of `s` with their byte offsets.
 fn word_spans(s: &str) -> Vec<(usize, &str)> {
-    // About one word per six bytes of prose: sized once instead of grown word by word.
-    let mut out = Vec::with_capacity(s.len() / 6 + 1);
+    // About one word per six bytes of prose: sized once for the short stretches most calls
+    // read, instead of grown word by word.
+    let mut out = Vec::with_capacity((s.len() / 6 + 1).min(32));
     let mut start = None;
     let trim = |w: &'_ str| w.trim_end_matches(['\'', '’', '-']).len();
     for (i, c) in s.char_indices() {
