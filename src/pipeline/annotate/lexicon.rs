@@ -108,21 +108,16 @@ pub fn lower(word: &str) -> Cow<'_, str> {
 }
 
 thread_local! {
-    /// The buffer [`Lookup::has_key`] folds words into: one per thread, so a lookup by key
-    /// allocates nothing.
+    /// The buffer [`with_key`] folds words into: one per thread, so a lookup by key allocates
+    /// nothing.
     static KEY_BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
-thread_local! {
-    /// The buffer [`with_key`] folds into (apart from [`KEY_BUF`], so that lookups by key may
-    /// run inside it).
-    static WITH_KEY_BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
 /// Calls `f` with the key of `s` (see [`key`]), folded into a buffer of the thread instead of
-/// a new string: the recogniser asks for several lists under one key many times an article.
+/// a new string: the annotators ask for a key of nearly every word, and the recogniser asks
+/// several lists under one key.
 pub fn with_key<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
-    WITH_KEY_BUF.with(|buf| match buf.try_borrow_mut() {
+    KEY_BUF.with(|buf| match buf.try_borrow_mut() {
         Ok(mut buf) => {
             key_into(s, &mut buf);
             f(&buf)
@@ -139,13 +134,7 @@ pub trait Lookup {
 
     /// Holds the key of `word` (folded without allocating).
     fn has_key(&self, word: &str) -> bool {
-        KEY_BUF.with(|buf| match buf.try_borrow_mut() {
-            Ok(mut buf) => {
-                key_into(word, &mut buf);
-                self.has(&buf)
-            }
-            Err(_) => self.has(&key(word)),
-        })
+        with_key(word, |k| self.has(k))
     }
 }
 
