@@ -65,60 +65,80 @@ fn abbreviation_before(text: &str, dot: usize) -> bool {
     if word.contains('.') && word.chars().all(|c| c.is_alphabetic() || c == '.') {
         return true;
     }
+    // The list is ASCII: an ASCII word is compared in place, with no lower-case copy per stop.
+    if word.is_ascii() {
+        return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+    }
     let lower = word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
+/// Bytes that can start a terminal: the ASCII stops, and the lead bytes of `…` (E2) and of the
+/// CJK stops (E3, EF). A lead byte is always a char boundary.
+fn may_start_terminal(b: u8) -> bool {
+    matches!(b, b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xEF)
+}
+
 /// Byte ranges of the sentences of one paragraph (no line breaks expected; any are spaces).
+///
+/// Skips from one possible terminal byte to the next instead of decoding every char: the
+/// recogniser and the stats split every paragraph, and most of a text is not a terminal.
 pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut spans = Vec::new();
     let mut start = 0usize;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let mut pos = 0usize;
+    while let Some(off) = bytes[pos..].iter().position(|&b| may_start_terminal(b)) {
+        let i = pos + off;
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let cjk = is_cjk_terminal(c);
         if !is_terminal(c) && !cjk {
+            pos = i + c.len_utf8();
             continue;
         }
         // Swallow a run of terminals and closing quotes/brackets.
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
+        for d in text[end..].chars() {
             if is_terminal(d) || is_cjk_terminal(d) || is_closer(d) {
-                end = j + d.len_utf8();
-                iter.next();
+                end += d.len_utf8();
             } else {
                 break;
             }
         }
-        let rest = &text[end..];
-        let boundary = if cjk {
-            true
-        } else {
-            let after_space = rest.trim_start();
-            let had_space = after_space.len() < rest.len();
-            let next = after_space.chars().find(|c| !is_opener(*c)).unwrap_or(' ');
-            had_space
-                && !after_space.is_empty()
-                && (next.is_uppercase()
-                    || next.is_numeric()
-                    || !next.is_alphabetic()
-                    || is_caseless(next))
-                && !(c == '.' && abbreviation_before(text, i))
-        };
-        if boundary {
-            let s = text[start..end].trim();
-            if !s.is_empty() {
-                let lead = text[start..].len() - text[start..].trim_start().len();
-                spans.push((start + lead, start + lead + s.len()));
-            }
+        pos = end;
+        if is_boundary(text, c, i, end) {
+            push_trimmed(text, start, end, &mut spans);
             start = end;
         }
     }
-    let s = text[start..].trim();
+    push_trimmed(text, start, text.len(), &mut spans);
+    spans
+}
+
+/// Whether the terminal `c` at `i`, with its run ending at `end`, ends a sentence.
+fn is_boundary(text: &str, c: char, i: usize, end: usize) -> bool {
+    if is_cjk_terminal(c) {
+        return true;
+    }
+    let rest = &text[end..];
+    let after_space = rest.trim_start();
+    let had_space = after_space.len() < rest.len();
+    let next = after_space.chars().find(|c| !is_opener(*c)).unwrap_or(' ');
+    had_space
+        && !after_space.is_empty()
+        && (next.is_uppercase() || next.is_numeric() || !next.is_alphabetic() || is_caseless(next))
+        && !(c == '.' && abbreviation_before(text, i))
+}
+
+/// Adds `text[start..end]`, trimmed, unless nothing is left.
+fn push_trimmed(text: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize)>) {
+    let s = text[start..end].trim();
     if !s.is_empty() {
         let lead = text[start..].len() - text[start..].trim_start().len();
         spans.push((start + lead, start + lead + s.len()));
     }
-    spans
 }
 
 /// Letters of scripts without case (Arabic, Hebrew, CJK, Indic, ...) can start a sentence.
@@ -183,6 +203,58 @@ mod tests {
         assert_eq!(word_count("北京是首都"), 5);
     }
 
+    /// The char-by-char form `sentence_spans` replaced: what it must still agree with.
+    fn sentence_spans_by_chars(text: &str) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        let mut start = 0usize;
+        let mut iter = text.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            let cjk = is_cjk_terminal(c);
+            if !is_terminal(c) && !cjk {
+                continue;
+            }
+            // Swallow a run of terminals and closing quotes/brackets.
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = iter.peek() {
+                if is_terminal(d) || is_cjk_terminal(d) || is_closer(d) {
+                    end = j + d.len_utf8();
+                    iter.next();
+                } else {
+                    break;
+                }
+            }
+            let rest = &text[end..];
+            let boundary = if cjk {
+                true
+            } else {
+                let after_space = rest.trim_start();
+                let had_space = after_space.len() < rest.len();
+                let next = after_space.chars().find(|c| !is_opener(*c)).unwrap_or(' ');
+                had_space
+                    && !after_space.is_empty()
+                    && (next.is_uppercase()
+                        || next.is_numeric()
+                        || !next.is_alphabetic()
+                        || is_caseless(next))
+                    && !(c == '.' && abbreviation_before(text, i))
+            };
+            if boundary {
+                let s = text[start..end].trim();
+                if !s.is_empty() {
+                    let lead = text[start..].len() - text[start..].trim_start().len();
+                    spans.push((start + lead, start + lead + s.len()));
+                }
+                start = end;
+            }
+        }
+        let s = text[start..].trim();
+        if !s.is_empty() {
+            let lead = text[start..].len() - text[start..].trim_start().len();
+            spans.push((start + lead, start + lead + s.len()));
+        }
+        spans
+    }
+
     proptest! {
         #[test]
         fn spans_are_in_order_and_on_char_boundaries(s in "\\PC{0,300}") {
@@ -192,6 +264,13 @@ mod tests {
                 prop_assert!(s.is_char_boundary(a) && s.is_char_boundary(b));
                 last = b;
             }
+        }
+
+        #[test]
+        fn byte_skipping_agrees_with_the_char_walk(
+            s in "([A-Za-z]{1,6}|[ .!?…。！？｡\"'”’)(“]|Mr|U\\.S|\\PC){0,80}"
+        ) {
+            prop_assert_eq!(sentence_spans(&s), sentence_spans_by_chars(&s));
         }
     }
 }

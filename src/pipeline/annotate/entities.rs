@@ -609,7 +609,13 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
     let mut i = 0;
     let mut first = true;
     let mut gap_start = 0;
+    let bytes = text.as_bytes();
     while i < text.len() {
+        // ASCII is settled byte by byte; only other chars are decoded.
+        if bytes[i].is_ascii() && !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -626,6 +632,10 @@ fn tokenize<'a>(text: &'a str, base: usize, out: &mut Vec<Tok<'a>>) {
         let mut j = i;
         let mut compound_cut: Option<usize> = None;
         while j < text.len() {
+            if bytes[j].is_ascii_alphanumeric() {
+                j += 1;
+                continue;
+            }
             let Some(d) = text[j..].chars().next() else {
                 break;
             };
@@ -1501,11 +1511,16 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
     let phrase_of = |p: &Span| squash_spaces(&text[toks[p.start].start..toks[p.end - 1].end]);
     // Group words at either end ("Republican Florida", "Alabama Republican"), unless they are
     // part of the name ("Russian Federation", "Scottish Conservative Party").
-    let keeps_group = |p: &Span| {
-        classify(&phrase_of(p), p.end - p.start)
-            .is_some_and(|(k, known)| known || k != Kind::Person)
-    };
-    if p.end - p.start > 1 && !keeps_group(&p) {
+    // (The whole run's class, kept: most runs lose no word below and need it again.)
+    let whole = (p.end - p.start > 1).then(|| {
+        let phrase = phrase_of(&p);
+        let class = classify(&phrase, p.end - p.start);
+        (p.clone(), phrase, class)
+    });
+    let keeps_group = whole
+        .as_ref()
+        .is_some_and(|(_, _, c)| c.is_some_and(|(k, known)| known || k != Kind::Person));
+    if p.end - p.start > 1 && !keeps_group {
         while p.end - p.start > 1 && DEMONYMS.has_key(toks[p.start].text) {
             p.start += 1;
         }
@@ -1523,7 +1538,10 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
     if p.start >= p.end {
         return;
     }
-    let phrase = phrase_of(&p);
+    let (phrase, whole_class) = match whole {
+        Some((span, phrase, class)) if span == p => (phrase, Some(class)),
+        _ => (phrase_of(&p), None),
+    };
     let words = p.end - p.start;
     // Events, laws, storms: no entity (nor their parts: "Korean War", "Affordable Care Act").
     let tail = last_word(&phrase);
@@ -1562,7 +1580,7 @@ fn emit(toks: &[Tok], p: Span, titled: bool, text: &str, headline: bool, out: &m
             return;
         }
     }
-    let mut class = classify(&phrase, words);
+    let mut class = whole_class.unwrap_or_else(|| classify(&phrase, words));
     // Someone of somewhere ("Smith of Slough"): two names.
     if words >= 3
         && class.is_none_or(|(k, known)| !known && k != Kind::Place)

@@ -642,23 +642,34 @@ fn word_spans(s: &str) -> Vec<(usize, &str)> {
     // About one word per six bytes of prose: sized once for the short stretches most calls
     // read, instead of grown word by word.
     let mut out = Vec::with_capacity((s.len() / 6 + 1).min(32));
-    let mut start = None;
-    let trim = |w: &'_ str| w.trim_end_matches(['\'', '’', '-']).len();
-    for (i, c) in s.char_indices() {
-        let inner = matches!(c, '\'' | '’' | '-');
-        match start {
-            None if c.is_alphanumeric() => start = Some(i),
-            Some(b) if !(c.is_alphanumeric() || inner) => {
-                out.push((b, &s[b..b + trim(&s[b..i])]));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(b) = start {
-        out.push((b, &s[b..b + trim(&s[b..])]));
-    }
+    out.extend(word_iter(s));
     out
+}
+
+/// The words of [`word_spans`] one by one, for callers that read only the first few.
+fn word_iter(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let trim = |w: &str| w.trim_end_matches(['\'', '’', '-']).len();
+    let mut chars = s.char_indices();
+    let mut start = None;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        for (i, c) in chars.by_ref() {
+            let inner = matches!(c, '\'' | '’' | '-');
+            match start {
+                None if c.is_alphanumeric() => start = Some(i),
+                Some(b) if !(c.is_alphanumeric() || inner) => {
+                    start = None;
+                    return Some((b, &s[b..b + trim(&s[b..i])]));
+                }
+                _ => {}
+            }
+        }
+        done = true;
+        start.take().map(|b| (b, &s[b..b + trim(&s[b..])]))
+    })
 }
 
 /// "according to Molins", "according to the BBC": the name right after "to"; "according to
@@ -748,8 +759,7 @@ fn attribute(ctx: &Ctx, q: &Found_) -> (Option<Subject>, bool) {
     if !closes_sentence {
         let after_end = ctx.sentence_end(q.close);
         let after = &text[q.close..after_end];
-        let after_words = word_spans(after);
-        if let Some(&(at, verb)) = after_words.iter().take(12).find(|(_, w)| verb_like(w)) {
+        if let Some((at, verb)) = word_iter(after).take(12).find(|(_, w)| verb_like(w)) {
             let verb_at = q.close + at;
             let verb_end = verb_at + verb.len();
             let window = text.floor_char_boundary((verb_end + 80).min(after_end));
@@ -958,6 +968,30 @@ mod tests {
             let text: String = pieces.iter().flat_map(|(a, b)| [a.as_str(), *b]).collect();
             let found = recognise(&text);
             let _ = extract(&text, &found);
+        }
+
+        /// The word iterator gives the words the collecting loop it replaced gave.
+        #[test]
+        fn word_iter_is_the_word_loop(s in "([a-zA-Z0-9]{1,5}|[ '’.,-]|\\PC){0,40}") {
+            let mut want = Vec::new();
+            let mut start = None;
+            let trim = |w: &str| w.trim_end_matches(['\'', '’', '-']).len();
+            for (i, c) in s.char_indices() {
+                let inner = matches!(c, '\'' | '’' | '-');
+                match start {
+                    None if c.is_alphanumeric() => start = Some(i),
+                    Some(b) if !(c.is_alphanumeric() || inner) => {
+                        want.push((b, &s[b..b + trim(&s[b..i])]));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(b) = start {
+                want.push((b, &s[b..b + trim(&s[b..])]));
+            }
+            proptest::prop_assert_eq!(word_iter(&s).collect::<Vec<_>>(), want.clone());
+            proptest::prop_assert_eq!(word_spans(&s), want);
         }
     }
 
