@@ -1880,6 +1880,31 @@ fn sentence_candidates(toks: &[Tok], text: &str, out: &mut Vec<Candidate>) {
     }
 }
 
+/// The paragraphs of a text, as `text.split("\n\n")` gives them, found by a byte scan for
+/// line breaks: the substring searcher costs more to set up than a short paragraph to scan.
+fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut at = from;
+        while let Some(off) = bytes[at..].iter().position(|&b| b == b'\n') {
+            let nl = at + off;
+            if bytes.get(nl + 1) == Some(&b'\n') {
+                let para = &text[from..nl];
+                from = nl + 2;
+                return Some(para);
+            }
+            at = nl + 1;
+        }
+        done = true;
+        Some(&text[from..])
+    })
+}
+
 /// Recognises the entities of a text (paragraphs separated by blank lines).
 pub fn recognise(text: &str) -> Found {
     recognise_with(text, None)
@@ -1892,7 +1917,7 @@ pub fn recognise_with(text: &str, dateline_place: Option<&str>) -> Found {
     let mut cands: Vec<Candidate> = Vec::with_capacity(text.len() / 60 + 4);
     let mut toks = Vec::new();
     let mut para_start = 0;
-    for para in text.split("\n\n") {
+    for para in paragraphs(text) {
         for (s, e) in sentence_spans(para) {
             toks.clear();
             tokenize(&para[s..e], para_start + s, &mut toks);
@@ -1950,11 +1975,34 @@ fn display_case(name: &str) -> String {
 
 /// Groups candidates into entities: full names first, then short forms resolved to them.
 fn resolve(cands: Vec<Candidate>) -> Found {
+    /// Votes per kind (indexed by `Kind as usize`): a kind with none has no vote.
+    #[derive(Default)]
+    struct Votes([u32; 3]);
+    impl Votes {
+        const KINDS: [Kind; 3] = [Kind::Person, Kind::Place, Kind::Organization];
+        fn add(&mut self, k: Kind, n: u32) {
+            self.0[k as usize] += n;
+        }
+        fn has(&self, k: Kind) -> bool {
+            self.0[k as usize] > 0
+        }
+        /// The kind with most votes; of equal counts, the first kind.
+        fn top(&self) -> Option<Kind> {
+            Self::KINDS
+                .into_iter()
+                .filter(|k| self.has(*k))
+                .max_by_key(|k| (self.0[*k as usize], std::cmp::Reverse(*k)))
+        }
+    }
     #[derive(Default)]
     struct Pending {
         text: String,
+        /// The lookup key of `text` and its number of words, kept with it: short forms are
+        /// matched against every person so far.
+        text_key: String,
+        text_words: usize,
         forms: Vec<String>,
-        votes: HashMap<Kind, u32>,
+        votes: Votes,
         mentions: Vec<(usize, usize)>,
         person_cue: bool,
         first_name: bool,
@@ -2008,9 +2056,9 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             let tail = format!(" {}", key(&c.text));
             let owners: Vec<usize> = (0..ents.len())
                 .filter(|&e| {
-                    ents[e].votes.contains_key(&Kind::Person)
-                        && ents[e].text.split(' ').count() > c.words
-                        && key(&ents[e].text).ends_with(&tail)
+                    ents[e].votes.has(Kind::Person)
+                        && ents[e].text_words > c.words
+                        && ents[e].text_key.ends_with(&tail)
                 })
                 .collect();
             nearest(&ents, &owners, c.start)
@@ -2020,6 +2068,8 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             None => {
                 ents.push(Pending {
                     text: c.text.clone(),
+                    text_key: key(&c.text),
+                    text_words: c.text.split(' ').count(),
                     forms: vec![f.clone()],
                     ..Default::default()
                 });
@@ -2035,7 +2085,7 @@ fn resolve(cands: Vec<Candidate>) -> Found {
         };
         let e = &mut ents[idx];
         if let Some(k) = c.kind {
-            *e.votes.entry(k).or_insert(0) += if c.known { 3 } else { 1 };
+            e.votes.add(k, if c.known { 3 } else { 1 });
         }
         e.person_cue |= c.person_cue;
         if let Some(r) = &c.role
@@ -2044,8 +2094,11 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             e.roles.push(r.clone());
         }
         e.first_name |= FIRST_NAMES.has_key(c.text.split(' ').next().unwrap_or(""));
-        if c.text.split(' ').count() > e.text.split(' ').count() {
+        let words = c.text.split(' ').count();
+        if words > e.text_words {
             e.text = c.text.clone();
+            e.text_key = key(&c.text);
+            e.text_words = words;
         }
         e.mentions.push((c.start, c.end));
         counted[i] = true;
@@ -2055,11 +2108,7 @@ fn resolve(cands: Vec<Candidate>) -> Found {
     let mut short: HashMap<String, Vec<usize>> = HashMap::new();
     for (idx, e) in ents.iter().enumerate() {
         let words: Vec<&str> = e.text.split(' ').collect();
-        let top = e
-            .votes
-            .iter()
-            .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
-            .map(|(k, _)| *k);
+        let top = e.votes.top();
         let personish =
             top == Some(Kind::Person) || top.is_none() && (e.person_cue || e.first_name);
         let mut add = |w: &str| {
@@ -2076,7 +2125,7 @@ fn resolve(cands: Vec<Candidate>) -> Found {
             add(words[0]);
             add(words[words.len() - 1]);
         }
-        if e.votes.contains_key(&Kind::Place) && words.len() == 2 && DIRECTIONS.has_key(words[0]) {
+        if e.votes.has(Kind::Place) && words.len() == 2 && DIRECTIONS.has_key(words[0]) {
             add(words[0]);
         }
         // Organisations by their initials ("WADA", "DUP") and their last word ("the
@@ -2133,6 +2182,8 @@ fn resolve(cands: Vec<Candidate>) -> Found {
                     Some(_) => {
                         ents.push(Pending {
                             text: c.text.clone(),
+                            text_key: key(&c.text),
+                            text_words: c.text.split(' ').count(),
                             forms: vec![f.clone()],
                             ..Default::default()
                         });
@@ -2146,11 +2197,14 @@ fn resolve(cands: Vec<Candidate>) -> Found {
         let e = &mut ents[idx];
         if let Some(k) = c.kind {
             // A short form's own lexicon kind is weak evidence for the full name's kind.
-            *e.votes.entry(k).or_insert(0) += if e.mentions.is_empty() && c.known {
-                3
-            } else {
-                1
-            };
+            e.votes.add(
+                k,
+                if e.mentions.is_empty() && c.known {
+                    3
+                } else {
+                    1
+                },
+            );
         }
         e.person_cue |= c.person_cue;
         if let Some(r) = &c.role
@@ -2167,9 +2221,7 @@ fn resolve(cands: Vec<Candidate>) -> Found {
     for e in ents {
         let kind = e
             .votes
-            .iter()
-            .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
-            .map(|(k, _)| *k)
+            .top()
             .or((e.person_cue || e.first_name).then_some(Kind::Person));
         let Some(kind) = kind else { continue };
         let idx = entities.len();
@@ -2754,6 +2806,15 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The byte scan splits where `split("\n\n")` does, runs of breaks included.
+        #[test]
+        fn paragraphs_are_split_on_blank_lines(s in "[a\n ]{0,20}") {
+            proptest::prop_assert_eq!(
+                paragraphs(&s).collect::<Vec<_>>(),
+                s.split("\n\n").collect::<Vec<_>>()
+            );
+        }
+
         /// Borrowing a name that is already single-spaced gives what squashing it would.
         #[test]
         fn squash_spaces_is_split_and_join(s in "[ a\t\n\u{a0}\u{2003}é]{0,12}") {

@@ -197,10 +197,12 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
     // Keyed by the article's own words: a hasher seeded per process, so no text crafted
     // offline can make it collide.
     let mut ids: foldhash::HashMap<Cow<str>, u32> =
-        foldhash::HashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
-    let mut words: Vec<Word> = Vec::with_capacity(text.len() / 12);
+        foldhash::HashMap::with_capacity_and_hasher(text.len() / 8, Default::default());
+    // Sized for news prose (a distinct word per 8-12 bytes, a token or break per 4-5) so that
+    // neither grows: growing copies the whole vector.
+    let mut words: Vec<Word> = Vec::with_capacity(text.len() / 8);
     // Tokens of the text in order: (word id, surface); `None` breaks a phrase.
-    let mut toks: Vec<Option<(u32, &str)>> = Vec::with_capacity(text.len() / 5);
+    let mut toks: Vec<Option<(u32, &str)>> = Vec::with_capacity(text.len() / 3);
     let mut sentence = 0usize;
     let mut first_in_sentence = true;
     let mut pos = 0usize;
@@ -386,7 +388,7 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
     // fullest name).
     let mut entity_counts: FxHashMap<usize, f64> = FxHashMap::default();
     // Surfaces are built only for the winners.
-    let mut scored: Vec<Scored> = Vec::new();
+    let mut scored: Vec<Scored> = Vec::with_capacity(phrases.len() + entities.len());
     // A phrase's key, built in one buffer for all phrases.
     let mut whole = String::new();
     for (k, ph) in &phrases {
