@@ -275,6 +275,14 @@ mod tests {
         assert_eq!(buf, "nato");
     }
 
+    proptest::proptest! {
+        /// The one-pass ASCII fold is lower case without dots.
+        #[test]
+        fn ascii_keys_are_lower_case_without_dots(s in "[ -~]{0,16}") {
+            proptest::prop_assert_eq!(key(&s), s.to_ascii_lowercase().replace('.', ""));
+        }
+    }
+
     #[test]
     fn with_key_folds_as_key_does_even_when_nested() {
         let outer = with_key("U.S. Navy", |k| {
