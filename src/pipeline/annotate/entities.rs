@@ -1975,23 +1975,31 @@ fn display_case(name: &str) -> String {
 
 /// Groups candidates into entities: full names first, then short forms resolved to them.
 fn resolve(cands: Vec<Candidate>) -> Found {
-    /// Votes per kind (indexed by `Kind as usize`): a kind with none has no vote.
+    /// Votes per kind: a kind with none has no vote.
     #[derive(Default)]
     struct Votes([u32; 3]);
     impl Votes {
         const KINDS: [Kind; 3] = [Kind::Person, Kind::Place, Kind::Organization];
+        /// A kind's slot (a match, so a new kind cannot be left without one).
+        fn slot(k: Kind) -> usize {
+            match k {
+                Kind::Person => 0,
+                Kind::Place => 1,
+                Kind::Organization => 2,
+            }
+        }
         fn add(&mut self, k: Kind, n: u32) {
-            self.0[k as usize] += n;
+            self.0[Self::slot(k)] += n;
         }
         fn has(&self, k: Kind) -> bool {
-            self.0[k as usize] > 0
+            self.0[Self::slot(k)] > 0
         }
         /// The kind with most votes; of equal counts, the first kind.
         fn top(&self) -> Option<Kind> {
             Self::KINDS
                 .into_iter()
                 .filter(|k| self.has(*k))
-                .max_by_key(|k| (self.0[*k as usize], std::cmp::Reverse(*k)))
+                .max_by_key(|k| (self.0[Self::slot(*k)], std::cmp::Reverse(*k)))
         }
     }
     #[derive(Default)]
