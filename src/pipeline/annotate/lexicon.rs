@@ -276,7 +276,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The one-pass ASCII fold is lower case without dots.
+        /// The key of an ASCII word is the word in lower case without dots.
         #[test]
         fn ascii_keys_are_lower_case_without_dots(s in "[ -~]{0,16}") {
             proptest::prop_assert_eq!(key(&s), s.to_ascii_lowercase().replace('.', ""));

@@ -651,11 +651,8 @@ fn word_iter(s: &str) -> impl Iterator<Item = (usize, &str)> {
     let trim = |w: &str| w.trim_end_matches(['\'', '’', '-']).len();
     let mut chars = s.char_indices();
     let mut start = None;
-    let mut done = false;
+    // Once the chars run out, `start` is taken: every later call finds nothing.
     std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
         for (i, c) in chars.by_ref() {
             let inner = matches!(c, '\'' | '’' | '-');
             match start {
@@ -667,7 +664,6 @@ fn word_iter(s: &str) -> impl Iterator<Item = (usize, &str)> {
                 _ => {}
             }
         }
-        done = true;
         start.take().map(|b| (b, &s[b..b + trim(&s[b..])]))
     })
 }
