@@ -2255,11 +2255,13 @@ fn resolve(cands: Vec<Candidate>) -> Found {
 /// A capitalised word that is a title or an organisation's or place's kind ("President",
 /// "Department", "International"), not a name.
 pub fn is_org_or_title_word(word: &str) -> bool {
-    TITLES.contains(&word)
-        || ORG_TAILS.contains(&word)
-        || ORG_HEADS.contains(&word)
-        || PLACE_TAILS.contains(&word)
+    ORG_OR_TITLE_WORDS.contains(&word)
 }
+
+/// The lists [`is_org_or_title_word`] asks, as one (the keyword scorer asks it of every
+/// distinct word of an article).
+static ORG_OR_TITLE_WORDS: WordSet =
+    WordSet::union(&[&TITLES, &ORG_TAILS, &ORG_HEADS, &PLACE_TAILS]);
 
 /// A title word, or titles joined by a hyphen ("Secretary-General", "Attorney-General").
 fn is_title(word: &str) -> bool {

@@ -124,16 +124,66 @@ enum Token<'a> {
     Sentence,
 }
 
+/// What a char is to the tokenizer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    /// Letters, digits, hyphens and apostrophes.
+    Word,
+    Sentence,
+    Clause,
+    Other,
+}
+
+fn char_class(c: char) -> CharClass {
+    match c {
+        '-' | '\'' | '’' => CharClass::Word,
+        '.' | '!' | '?' | '\n' | ';' | ':' => CharClass::Sentence,
+        ',' | '(' | ')' | '"' | '“' | '”' | '—' | '–' => CharClass::Clause,
+        c if c.is_alphanumeric() => CharClass::Word,
+        _ => CharClass::Other,
+    }
+}
+
+/// [`char_class`] of every ASCII byte, looked up instead of matched.
+static ASCII_CLASS: [CharClass; 128] = {
+    let mut table = [CharClass::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        table[b] = if c.is_ascii_alphanumeric() || c == '-' || c == '\'' {
+            CharClass::Word
+        } else if matches!(c, '.' | '!' | '?' | '\n' | ';' | ':') {
+            CharClass::Sentence
+        } else if matches!(c, ',' | '(' | ')' | '"') {
+            CharClass::Clause
+        } else {
+            CharClass::Other
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Calls `f` for each word (letters, digits, inner hyphens and apostrophes) and each clause or
-/// sentence boundary of `text`, in one pass.
+/// sentence boundary of `text`, in one pass. ASCII is classed by a table a byte at a time; only
+/// other chars are decoded (news prose is nearly all ASCII).
 fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
+    let bytes = text.as_bytes();
     let mut start: Option<usize> = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), '\n')))
-    {
-        if c.is_alphanumeric() || c == '-' || c == '\'' || c == '’' {
+    let mut i = 0;
+    // The text ends as if at a line break.
+    while i <= bytes.len() {
+        let (class, len) = match bytes.get(i) {
+            None => (CharClass::Sentence, 1),
+            Some(&b) if b.is_ascii() => (ASCII_CLASS[usize::from(b)], 1),
+            Some(_) => match text[i..].chars().next() {
+                Some(c) => (char_class(c), c.len_utf8()),
+                None => break,
+            },
+        };
+        if class == CharClass::Word {
             start.get_or_insert(i);
+            i += len;
             continue;
         }
         if let Some(s) = start.take() {
@@ -144,11 +194,12 @@ fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>)) {
                 f(Token::Word(i - w.len(), t));
             }
         }
-        match c {
-            '.' | '!' | '?' | '\n' | ';' | ':' => f(Token::Sentence),
-            ',' | '(' | ')' | '"' | '“' | '”' | '—' | '–' => f(Token::Clause),
-            _ => {}
+        match class {
+            CharClass::Sentence => f(Token::Sentence),
+            CharClass::Clause => f(Token::Clause),
+            CharClass::Word | CharClass::Other => {}
         }
+        i += len;
     }
 }
 
@@ -600,6 +651,69 @@ mod tests {
         assert!(!k.iter().any(|x| x.eq_ignore_ascii_case("die")), "{k:?}");
     }
 
+    /// The char walk `for_each_token` replaced: the oracle of its byte-skipping.
+    fn tokens_by_chars(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut start: Option<usize> = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), '\n')))
+        {
+            if c.is_alphanumeric() || c == '-' || c == '\'' || c == '’' {
+                start.get_or_insert(i);
+                continue;
+            }
+            if let Some(s) = start.take() {
+                let edge = |c: char| c == '\'' || c == '’' || c == '-';
+                let w = text[s..i].trim_start_matches(edge);
+                let t = w.trim_end_matches(edge);
+                if !t.is_empty() {
+                    out.push(format!("{}:{t}", i - w.len()));
+                }
+            }
+            match c {
+                '.' | '!' | '?' | '\n' | ';' | ':' => out.push("S".into()),
+                ',' | '(' | ')' | '"' | '“' | '”' | '—' | '–' => out.push("C".into()),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn tokens(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_token(text, |t| {
+            out.push(match t {
+                Token::Word(at, w) => format!("{at}:{w}"),
+                Token::Clause => "C".into(),
+                Token::Sentence => "S".into(),
+            })
+        });
+        out
+    }
+
+    #[test]
+    fn the_ascii_table_is_the_char_classes() {
+        for b in 0u8..128 {
+            assert!(
+                ASCII_CLASS[usize::from(b)] == char_class(char::from(b)),
+                "{b}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_of_mixed_scripts() {
+        let text = "Ça va — l’été 2024: “Kim’s” co-op, 東京… 'twas done-";
+        assert_eq!(tokens(text), tokens_by_chars(text));
+        // An apostrophe inside a word keeps it whole.
+        assert!(
+            tokens(text).contains(&"11:l’été".to_string()),
+            "{:?}",
+            tokens(text)
+        );
+    }
+
     proptest::proptest! {
         /// Any text: no panic, at most ten keywords, each taken from the text.
         #[test]
@@ -610,6 +724,12 @@ mod tests {
             for w in &k {
                 proptest::prop_assert!(!w.is_empty());
             }
+        }
+
+        /// Reading ASCII bytewise finds the words and breaks the char walk finds.
+        #[test]
+        fn byte_walk_is_the_char_walk(text in "(\\PC|[a-z .,'’-]){0,200}") {
+            proptest::prop_assert_eq!(tokens(&text), tokens_by_chars(&text));
         }
     }
 }

@@ -10,6 +10,8 @@ use unicode_normalization::char::is_combining_mark;
 /// A fixed list of words asked about for every token: hashed once, on first use.
 pub struct WordSet {
     words: &'static [&'static str],
+    /// Other sets whose words this one holds too (see [`WordSet::union`]).
+    parts: &'static [&'static WordSet],
     index: OnceLock<WordIndex>,
 }
 
@@ -52,13 +54,32 @@ impl WordSet {
     pub const fn new(words: &'static [&'static str]) -> Self {
         Self {
             words,
+            parts: &[],
             index: OnceLock::new(),
         }
     }
 
+    /// The words of several sets as one: one lookup where a word is asked of each in turn.
+    pub const fn union(parts: &'static [&'static WordSet]) -> Self {
+        Self {
+            words: &[],
+            parts,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// Its own words and those of its parts.
+    fn all_words(&self) -> Vec<&'static str> {
+        let mut all = self.words.to_vec();
+        for part in self.parts {
+            all.extend(part.all_words());
+        }
+        all
+    }
+
     pub fn contains<S: AsRef<str> + ?Sized>(&self, word: &S) -> bool {
         self.index
-            .get_or_init(|| WordIndex::new(self.words))
+            .get_or_init(|| WordIndex::new(&self.all_words()))
             .contains(word.as_ref())
     }
 }
@@ -262,6 +283,29 @@ mod tests {
         ] {
             assert!(!WORDS.contains(w), "{w}");
         }
+    }
+
+    #[test]
+    fn a_union_holds_the_words_of_each_part_and_no_other() {
+        static A: WordSet = WordSet::new(&["Ministry", "Agency"]);
+        static B: WordSet = WordSet::new(&["President", "Agency"]);
+        static EMPTY: WordSet = WordSet::new(&[]);
+        static BOTH: WordSet = WordSet::union(&[&A, &B, &EMPTY]);
+        static NESTED: WordSet = WordSet::union(&[&BOTH]);
+        for w in [
+            "Ministry",
+            "Agency",
+            "President",
+            "Minister",
+            "president",
+            "",
+            "Agencies",
+        ] {
+            let expected = A.contains(w) || B.contains(w);
+            assert_eq!(BOTH.contains(w), expected, "{w}");
+            assert_eq!(NESTED.contains(w), expected, "{w}");
+        }
+        assert!(BOTH.contains("President") && !BOTH.contains("Minister"));
     }
 
     #[test]
