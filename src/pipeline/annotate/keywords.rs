@@ -112,6 +112,34 @@ static NEWS_WORDS: WordSet = WordSet::new(&[
     "people",
 ]);
 
+/// Bits of [`WORD_LISTS`]: which lists a word's key is in.
+const NEWS: u8 = 1;
+const DEMONYM: u8 = 2;
+const ROLE: u8 = 4;
+
+/// [`NEWS_WORDS`], the demonyms and the role words as one map to the lists each key is in:
+/// every distinct word of an article asks all three, so one lookup answers them.
+static WORD_LISTS: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut lists: FxHashMap<&'static str, u8> = FxHashMap::default();
+    let demonyms = DEMONYMS.iter().map(String::as_str);
+    for (words, bit) in [
+        (NEWS_WORDS.words(), NEWS),
+        (demonyms.collect(), DEMONYM),
+        (super::entities::ROLE_WORDS.words(), ROLE),
+    ] {
+        for w in words {
+            *lists.entry(w).or_default() |= bit;
+        }
+    }
+    lists
+});
+
+/// `ln(n)`, looked up for the lengths words have: the scorer asks it of every distinct word.
+fn ln_of_count(n: usize) -> f64 {
+    static SMALL: LazyLock<[f64; 32]> = LazyLock::new(|| std::array::from_fn(|n| (n as f64).ln()));
+    SMALL.get(n).copied().unwrap_or_else(|| (n as f64).ln())
+}
+
 fn is_word(w: &str) -> bool {
     w.chars().count() >= 2 && w.chars().any(|c| c.is_alphabetic())
 }
@@ -288,13 +316,16 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
         let id = match ids.get(k) {
             Some(&id) => id,
             None => {
-                // "I'm", "he's", "don't": a function word with its contraction.
-                let contracted = k
-                    .split_once('\'')
-                    .is_some_and(|(w, _)| stop.contains(w) || w.ends_with('n'));
+                // "I'm", "he's", "don't": a function word with its contraction (a plain
+                // loop: short words, and a char searcher is dear to set up).
+                let contracted = k.bytes().position(|b| b == b'\'').is_some_and(|at| {
+                    let w = &k[..at];
+                    stop.contains(w) || w.ends_with('n')
+                });
+                let listed = WORD_LISTS.get(k).copied().unwrap_or(0);
                 let is_stop = stop.contains(k)
                     || contracted
-                    || english && NEWS_WORDS.contains(k)
+                    || english && listed & NEWS != 0
                     || !is_word(t)
                     || t.chars().all(|c| c.is_numeric());
                 let id = words.len() as u32;
@@ -307,10 +338,9 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
                     caps: 0.0,
                     stop: is_stop,
                     // (Read only for words of phrases, which are no stopwords.)
-                    demonym: !is_stop && DEMONYMS.contains(k),
+                    demonym: !is_stop && listed & DEMONYM != 0,
                     title: !is_stop
-                        && (super::entities::ROLE_WORDS.contains(k)
-                            || super::entities::is_org_or_title_word(t)),
+                        && (listed & ROLE != 0 || super::entities::is_org_or_title_word(t)),
                     cap: t.chars().next().is_some_and(char::is_uppercase),
                 });
                 ids.insert(
@@ -362,7 +392,7 @@ pub fn extract(text: &str, lang: Option<&str>, entities: &[FoundEntity]) -> Vec<
             let spread = f64::from(w.sentences) / n_sent;
             let early = 1.0 / (1.0 + (w.first as f64).ln_1p() / 4.0);
             let case = w.caps / w.count;
-            (freq + spread) * early * (1.0 + case) * (w.surface.chars().count() as f64).ln()
+            (freq + spread) * early * (1.0 + case) * ln_of_count(w.surface.chars().count())
         })
         .collect();
 
@@ -690,6 +720,33 @@ mod tests {
             })
         });
         out
+    }
+
+    /// The one map answers as the three lists it was made from, for every word of each.
+    #[test]
+    fn word_lists_answer_as_their_lists() {
+        let roles = super::super::entities::ROLE_WORDS.words();
+        let all = NEWS_WORDS
+            .words()
+            .into_iter()
+            .chain(DEMONYMS.iter().map(String::as_str))
+            .chain(roles.iter().copied())
+            .chain(["harbour", "korea", "ministry", ""]);
+        for w in all {
+            let listed = WORD_LISTS.get(w).copied().unwrap_or(0);
+            assert_eq!(listed & NEWS != 0, NEWS_WORDS.contains(w), "{w}");
+            assert_eq!(listed & DEMONYM != 0, DEMONYMS.contains(w), "{w}");
+            assert_eq!(listed & ROLE != 0, roles.contains(&w), "{w}");
+        }
+        assert_eq!(WORD_LISTS.get("said").copied(), Some(NEWS));
+        assert_eq!(WORD_LISTS.get("korean").copied(), Some(DEMONYM));
+    }
+
+    #[test]
+    fn looked_up_logarithms_are_the_computed_ones() {
+        for n in 0..100usize {
+            assert_eq!(ln_of_count(n).to_bits(), (n as f64).ln().to_bits(), "{n}");
+        }
     }
 
     #[test]

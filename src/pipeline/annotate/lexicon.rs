@@ -69,17 +69,17 @@ impl WordSet {
     }
 
     /// Its own words and those of its parts.
-    fn all_words(&self) -> Vec<&'static str> {
+    pub fn words(&self) -> Vec<&'static str> {
         let mut all = self.words.to_vec();
         for part in self.parts {
-            all.extend(part.all_words());
+            all.extend(part.words());
         }
         all
     }
 
     pub fn contains<S: AsRef<str> + ?Sized>(&self, word: &S) -> bool {
         self.index
-            .get_or_init(|| WordIndex::new(&self.all_words()))
+            .get_or_init(|| WordIndex::new(&self.words()))
             .contains(word.as_ref())
     }
 }
