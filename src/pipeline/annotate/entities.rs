@@ -1183,7 +1183,29 @@ fn squash_spaces(s: &str) -> Cow<'_, str> {
 }
 
 fn last_word(s: &str) -> &str {
-    s.rsplit(' ').next().unwrap_or(s)
+    match s.as_bytes().iter().rposition(|&b| b == b' ') {
+        Some(at) => &s[at + 1..],
+        None => s,
+    }
+}
+
+/// The words of a name between its spaces, as `split(' ')` gives them, by a plain byte scan:
+/// names are a few words long, shorter than a char searcher takes to set up.
+fn space_split(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.as_bytes().iter().position(|&b| b == b' ') {
+            Some(at) => {
+                rest = Some(&r[at + 1..]);
+                Some(&r[..at])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 /// A candidate name with what its context says about it.
@@ -1237,7 +1259,7 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
     if let Some(answer) = listed {
         return answer;
     }
-    let first = text.split(' ').next().unwrap_or(text);
+    let first = space_split(text).next().unwrap_or(text);
     let last = last_word(text);
     // Where " of " first stands (once: most names have no "of").
     let of = find_spaced(text, "of");
@@ -1251,9 +1273,7 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
         // "Tennessee Bureau of Investigation", "International Organization for Migration".
         let head = of.or_else(for_at).map(|at| &text[..at]);
         if let Some(head) = head
-            && head
-                .split(' ')
-                .any(|w| ORG_TAILS.contains(&w) || ORG_HEADS.contains(&w))
+            && space_split(head).any(|w| ORG_TAILS.contains(&w) || ORG_HEADS.contains(&w))
         {
             return Some((Kind::Organization, false));
         }
@@ -1262,9 +1282,7 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
         }
         // "Southern District of New York", "Province of Quebec".
         if let Some(head) = of.map(|at| &text[..at])
-            && head
-                .split(' ')
-                .any(|w| PLACE_TAILS.contains(&w) || PLACE_HEADS.contains(&w))
+            && space_split(head).any(|w| PLACE_TAILS.contains(&w) || PLACE_HEADS.contains(&w))
         {
             return Some((Kind::Place, false));
         }
@@ -1286,7 +1304,7 @@ fn classify(text: &str, words: usize) -> Option<(Kind, bool)> {
     // A family name first ("Wang Shujin") or a known surname last ("Masood Hankin"), among words
     // that are all names.
     if (2..=3).contains(&words)
-        && text.split(' ').all(|w| {
+        && space_split(text).all(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
                 && !TITLES.contains(&w)
                 && with_key(w, |k| {
@@ -2827,6 +2845,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The byte scans split a name as `split` and `rsplit` do.
+        #[test]
+        fn space_splits_are_split(text in "( |a|é|\\PC){0,30}") {
+            proptest::prop_assert_eq!(
+                space_split(&text).collect::<Vec<_>>(),
+                text.split(' ').collect::<Vec<_>>()
+            );
+            proptest::prop_assert_eq!(last_word(&text), text.rsplit(' ').next().unwrap_or(&text));
+        }
+
         /// The byte scan finds a spaced word where the substring search does.
         #[test]
         fn spaced_words_are_found_as_by_find(text in "(of|for|o|f| |\\PC){0,40}") {
