@@ -681,7 +681,7 @@ mod tests {
         assert!(!k.iter().any(|x| x.eq_ignore_ascii_case("die")), "{k:?}");
     }
 
-    /// The char walk `for_each_token` replaced: the oracle of its byte-skipping.
+    /// The char walk `for_each_token` replaced: the oracle of its byte walk.
     fn tokens_by_chars(text: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut start: Option<usize> = None;
