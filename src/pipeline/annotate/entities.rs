@@ -1189,23 +1189,31 @@ fn last_word(s: &str) -> &str {
     }
 }
 
-/// The words of a name between its spaces, as `split(' ')` gives them, by a plain byte scan:
-/// names are a few words long, shorter than a char searcher takes to set up.
-fn space_split(text: &str) -> impl Iterator<Item = &str> {
+/// `text.split(sep)` for a short ASCII separator, by a byte scan for its first byte: names and
+/// paragraphs are shorter than a substring or char searcher takes to set up.
+fn split_by_scan<'a>(text: &'a str, sep: &'static str) -> impl Iterator<Item = &'a str> {
+    let sep_bytes = sep.as_bytes();
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let r = rest?;
-        match r.as_bytes().iter().position(|&b| b == b' ') {
-            Some(at) => {
-                rest = Some(&r[at + 1..]);
-                Some(&r[..at])
+        let (bytes, &first) = (r.as_bytes(), sep_bytes.first()?);
+        let mut at = 0;
+        while let Some(off) = bytes[at..].iter().position(|&b| b == first) {
+            let i = at + off;
+            if bytes[i..].starts_with(sep_bytes) {
+                rest = Some(&r[i + sep.len()..]);
+                return Some(&r[..i]);
             }
-            None => {
-                rest = None;
-                Some(r)
-            }
+            at = i + 1;
         }
+        rest = None;
+        Some(r)
     })
+}
+
+/// The words of a name between its spaces, as `split(' ')` gives them.
+fn space_split(text: &str) -> impl Iterator<Item = &str> {
+    split_by_scan(text, " ")
 }
 
 /// A candidate name with what its context says about it.
@@ -1907,29 +1915,9 @@ fn sentence_candidates(toks: &[Tok], text: &str, runs: &mut Vec<Span>, out: &mut
     }
 }
 
-/// The paragraphs of a text, as `text.split("\n\n")` gives them, found by a byte scan for
-/// line breaks: the substring searcher costs more to set up than a short paragraph to scan.
+/// The paragraphs of a text, as `text.split("\n\n")` gives them.
 fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    let mut done = false;
-    std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        let mut at = from;
-        while let Some(off) = bytes[at..].iter().position(|&b| b == b'\n') {
-            let nl = at + off;
-            if bytes.get(nl + 1) == Some(&b'\n') {
-                let para = &text[from..nl];
-                from = nl + 2;
-                return Some(para);
-            }
-            at = nl + 1;
-        }
-        done = true;
-        Some(&text[from..])
-    })
+    split_by_scan(text, "\n\n")
 }
 
 /// Recognises the entities of a text (paragraphs separated by blank lines).
