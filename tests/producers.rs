@@ -15,8 +15,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 fn repo() -> &'static Path {
@@ -99,8 +99,14 @@ fn serve(mut conn: TcpStream, root: &Path) {
     let _ = conn.write_all(&response);
 }
 
-/// The interpreter with Scrapy and the pipeline package installed (installed on first use).
+/// The interpreter with Scrapy and the pipeline package installed (installed on first use,
+/// once: the tests of this file run in parallel, and two installs into one venv race).
 fn scrapy_python() -> PathBuf {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(install_scrapy_python).clone()
+}
+
+fn install_scrapy_python() -> PathBuf {
     if let Some(p) = std::env::var_os("ENRICHER_SCRAPY_PYTHON") {
         return PathBuf::from(p);
     }
@@ -134,7 +140,13 @@ fn scrapy_python() -> PathBuf {
 }
 
 /// The Node crawler's directory, its packages installed (`npm ci` on first use).
+/// The Node crawler's directory with its packages installed (once, as for Scrapy above).
 fn node_crawler() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(install_node_crawler).clone()
+}
+
+fn install_node_crawler() -> PathBuf {
     let dir = repo().join("integrations/node");
     if !dir.join("node_modules/@nats-io/jetstream").is_dir() {
         let ok = Command::new("npm")
