@@ -40,22 +40,6 @@ pub fn push_hash_form(text: &str, out: &mut String) {
     // A space is owed before the next visible character once anything precedes it, so pieces
     // appended one after another read as one text.
     let mut pending = !out.is_empty();
-    let mut emit = |c: char, out: &mut String| {
-        let Some(c) = fold_char(c) else { return };
-        if is_space(c) {
-            pending = !out.is_empty();
-            return;
-        }
-        if pending {
-            out.push(' ');
-            pending = false;
-        }
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
-    };
     let folded = || text.chars().filter_map(fold_char);
     // ASCII, or text NFKC leaves alone (most prose: its only non-ASCII characters are quotes and
     // dashes the folding maps away, or accented letters already composed), skips the
@@ -64,11 +48,64 @@ pub fn push_hash_form(text: &str, out: &mut String) {
         || unicode_normalization::is_nfkc_quick(folded())
             == unicode_normalization::IsNormalized::Yes
     {
-        text.chars().for_each(|c| emit(c, out));
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Most of prose is runs of visible ASCII that fold to themselves lower-cased: such a
+            // run is copied at once and lower-cased in place.
+            let start = i;
+            while i < bytes.len() && is_plain_visible(bytes[i]) {
+                i += 1;
+            }
+            if i > start {
+                if pending {
+                    out.push(' ');
+                    pending = false;
+                }
+                let from = out.len();
+                out.push_str(&text[start..i]);
+                out[from..].make_ascii_lowercase();
+                continue;
+            }
+            // `i` is on a char boundary: it only ever moves past whole chars.
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            emit_hash_char(c, out, &mut pending);
+        }
     } else {
         // Fold typography before NFKC as well as after, so compatibility characters that
         // decompose into quote or dash variants end up folded too.
-        folded().nfkc().for_each(|c| emit(c, out));
+        folded()
+            .nfkc()
+            .for_each(|c| emit_hash_char(c, out, &mut pending));
+    }
+}
+
+/// A visible ASCII byte that the hash form keeps as it is, but for case (the backtick becomes an
+/// apostrophe; spaces and controls take the general path).
+#[inline]
+fn is_plain_visible(b: u8) -> bool {
+    matches!(b, 0x21..=0x7e) && b != b'`'
+}
+
+/// One char of the hash form: folded, whitespace made one owed space, lower-cased.
+#[inline]
+fn emit_hash_char(c: char, out: &mut String, pending: &mut bool) {
+    let Some(c) = fold_char(c) else { return };
+    if is_space(c) {
+        *pending = !out.is_empty();
+        return;
+    }
+    if *pending {
+        out.push(' ');
+        *pending = false;
+    }
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else {
+        out.extend(c.to_lowercase());
     }
 }
 
@@ -90,7 +127,27 @@ pub fn format_hash(hash: &blake3::Hash) -> String {
 pub fn tidy_paragraph(p: &str, out: &mut String) {
     let mut pending = false;
     let start = out.len();
-    for c in p.chars() {
+    let bytes = p.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Runs of visible ASCII are kept as they are: copied at once.
+        let run = i;
+        while i < bytes.len() && matches!(bytes[i], 0x21..=0x7e) {
+            i += 1;
+        }
+        if i > run {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push_str(&p[run..i]);
+            continue;
+        }
+        // `i` is on a char boundary: it only ever moves past whole chars.
+        let Some(c) = p[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if is_space(c) {
             pending = out.len() > start;
             continue;
@@ -185,6 +242,38 @@ mod tests {
         out
     }
 
+    /// The paragraph tidier as it was, char by char: the oracle of its ASCII runs.
+    fn tidy_reference(p: &str) -> String {
+        let mut out = String::new();
+        let mut pending = false;
+        for c in p.chars() {
+            if is_space(c) {
+                pending = !out.is_empty();
+                continue;
+            }
+            if c.is_control() || c == '\u{feff}' {
+                continue;
+            }
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn every_ascii_byte_takes_the_char_path_s_result() {
+        for b in 0u8..128 {
+            let text = format!("a{}B{}c", char::from(b), char::from(b));
+            assert_eq!(hash_form(&text), hash_form_reference(&text), "byte {b:#x}");
+            let mut tidy = String::new();
+            tidy_paragraph(&text, &mut tidy);
+            assert_eq!(tidy, tidy_reference(&text), "byte {b:#x}");
+        }
+    }
+
     #[test]
     fn the_nfkc_shortcut_changes_no_hash_form() {
         for text in [
@@ -202,6 +291,14 @@ mod tests {
     proptest! {
         #[test]
         fn the_nfkc_shortcut_agrees_on_any_text(s in "[a-e \u{200b}\u{301}\u{308}\u{fb01}\u{e9}\u{2019}]{0,40}|\\PC{0,80}") {
+            prop_assert_eq!(hash_form(&s), hash_form_reference(&s));
+        }
+
+        #[test]
+        fn ascii_runs_tidy_as_the_char_walk(s in "[a-cA-C `\t\r\u{0}\u{7f}\u{a0}\u{feff}\u{2003}é’]{0,60}|\\PC{0,80}") {
+            let mut tidy = String::new();
+            tidy_paragraph(&s, &mut tidy);
+            prop_assert_eq!(tidy, tidy_reference(&s));
             prop_assert_eq!(hash_form(&s), hash_form_reference(&s));
         }
 

@@ -148,7 +148,97 @@ fn is_caseless(c: char) -> bool {
 
 /// Number of words: Unicode word segments (each CJK ideograph counts as one).
 pub fn word_count(text: &str) -> usize {
-    text.unicode_words().count()
+    latin_word_count(text).unwrap_or_else(|| text.unicode_words().count())
+}
+
+/// The word-break classes (UAX #29) of the chars [`latin_word_count`] knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordBreak {
+    Letter,
+    Digit,
+    /// `_` (ExtendNumLet): joins letters and digits on either side.
+    Underscore,
+    /// `:` (MidLetter): joins two letters.
+    MidLetter,
+    /// `,` `;` (MidNum): join two digits.
+    MidNum,
+    /// `.` `'` `‘` `’` (MidNumLet, Single_Quote): join two letters or two digits.
+    MidNumLet,
+    /// Spaces, other punctuation, symbols: always a break.
+    Other,
+}
+
+/// The class of `c`, for ASCII, Latin-1 and Latin Extended-A letters and the typography of
+/// news prose; `None` for anything else (the full segmenter then counts).
+fn word_break(c: char) -> Option<WordBreak> {
+    use WordBreak::*;
+    Some(match c {
+        'a'..='z'
+        | 'A'..='Z'
+        | '\u{c0}'..='\u{d6}'
+        | '\u{d8}'..='\u{f6}'
+        | '\u{f8}'..='\u{17f}' => Letter,
+        '0'..='9' => Digit,
+        '_' => Underscore,
+        ':' => MidLetter,
+        ',' | ';' => MidNum,
+        '.' | '\'' | '\u{2018}' | '\u{2019}' => MidNumLet,
+        '\0'..='\u{7f}'
+        | '\u{a0}'
+        | '\u{d7}'
+        | '\u{f7}'
+        | '\u{2013}'
+        | '\u{2014}'
+        | '\u{201c}'
+        | '\u{201d}'
+        | '\u{2026}' => Other,
+        _ => return None,
+    })
+}
+
+/// `unicode_words().count()` for text of the chars [`word_break`] knows (most news prose in
+/// Latin script), about ten times faster; `None` for any other text. The rules are UAX #29's
+/// for these classes: letters, digits and `_` run together (WB5, WB8-10, WB13a-b), a mid char
+/// joins two letters or two digits (WB6-7, WB11-12), everything else breaks, and a segment is a
+/// word when it holds a letter or digit.
+fn latin_word_count(text: &str) -> Option<usize> {
+    use WordBreak::*;
+    let mut count = 0;
+    // The class of the last letter, digit or `_` of the segment being read (`None`: between
+    // words), and whether the segment holds a letter or digit.
+    let mut last: Option<WordBreak> = None;
+    let mut alnum = false;
+    let mut chars = text.chars();
+    let mut next = chars.next().map(word_break);
+    while let Some(class) = next {
+        let class = class?;
+        next = chars.next().map(word_break);
+        let joins = match class {
+            Letter | Digit | Underscore => {
+                alnum |= class != Underscore;
+                last = Some(class);
+                true
+            }
+            MidLetter | MidNum | MidNumLet => {
+                let after = match next {
+                    Some(c) => Some(c?),
+                    None => None,
+                };
+                matches!(
+                    (last, class, after),
+                    (Some(Letter), MidLetter | MidNumLet, Some(Letter))
+                        | (Some(Digit), MidNum | MidNumLet, Some(Digit))
+                )
+            }
+            Other => false,
+        };
+        if !joins {
+            count += usize::from(alnum);
+            last = None;
+            alnum = false;
+        }
+    }
+    Some(count + usize::from(alnum))
 }
 
 #[cfg(test)]
@@ -255,7 +345,39 @@ mod tests {
         spans
     }
 
+    #[test]
+    fn latin_words_count_as_the_segmenter_counts() {
+        for text in [
+            "It's 3.5 million, i.e. 3,500,000 (a_b) e.g. U.S.-led talks: 10:30 a.m.",
+            "Mike Pompeo\u{2019}s \u{201c}good outcome\u{201d} \u{2014} Moon Jae-in\u{2026}",
+            "caf\u{e9} na\u{ef}ve \u{df}tra\u{df}e \u{17f}",
+            "__ _a a_ 1_2 a.1 1.a a:b 1:2 1;2 a;b 'a' .5 5. a..b",
+            "",
+        ] {
+            assert_eq!(
+                latin_word_count(text),
+                Some(text.unicode_words().count()),
+                "{text:?}"
+            );
+        }
+        // Other scripts, combining marks and symbols the classes do not cover go to the
+        // segmenter.
+        assert_eq!(latin_word_count("\u{65e5}\u{672c}"), None);
+        assert_eq!(latin_word_count("e\u{301}"), None);
+        assert_eq!(word_count("\u{65e5}\u{672c} and e\u{301}"), 4);
+    }
+
     proptest! {
+        #[test]
+        fn latin_word_count_is_the_segmenter_s(s in "[aZé\u{17f}09_.,;:'\"\u{2018}\u{2019}\u{201c}\u{201d}\u{2013}\u{2014}\u{2026}\u{a0} \n\r\t×÷-]{0,40}") {
+            prop_assert_eq!(latin_word_count(&s), Some(s.unicode_words().count()));
+        }
+
+        #[test]
+        fn word_count_is_the_segmenter_s(s in "\\PC{0,80}") {
+            prop_assert_eq!(word_count(&s), s.unicode_words().count());
+        }
+
         #[test]
         fn spans_are_in_order_and_on_char_boundaries(s in "\\PC{0,300}") {
             let mut last = 0;

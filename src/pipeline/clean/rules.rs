@@ -27,8 +27,15 @@ pub struct LineView {
 impl LineView {
     pub fn new(raw: &str) -> LineView {
         let key = hash_form(raw);
-        let spaced = key.split(' ').filter(|w| !w.is_empty()).count();
-        let cjk = key.chars().filter(|c| is_cjk(*c)).count();
+        // The key has one space between words and none at its ends.
+        let spaced = match key.is_empty() {
+            true => 0,
+            false => key.bytes().filter(|&b| b == b' ').count() + 1,
+        };
+        let cjk = match key.is_ascii() {
+            true => 0,
+            false => key.chars().filter(|c| is_cjk(*c)).count(),
+        };
         LineView {
             raw: raw.to_string(),
             key,
