@@ -210,6 +210,10 @@ pub struct DedupConfig {
     pub near_duplicates: NearPolicy,
     /// Estimated Jaccard similarity (word 5-gram shingles) from which a copy is "near".
     pub near_threshold: f64,
+    /// How long an exact copy waits for another delivery's claim on its hash to settle
+    /// (published or given up) before it is nak'ed for a later retry.
+    #[serde(with = "humantime_serde")]
+    pub copy_wait: Duration,
     pub kv: KvConfig,
 }
 

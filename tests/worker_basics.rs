@@ -3,6 +3,7 @@
 
 mod common;
 
+use article_enricher::ops::metrics::OutcomeKind;
 use common::*;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -88,6 +89,60 @@ async fn exact_duplicates_are_not_republished_and_notices_go_out() {
         output_ids(&js).await.into_iter().collect::<Vec<_>>(),
         vec![("orig".to_string(), 1)]
     );
+    worker.stop().await.unwrap();
+}
+
+/// A syndicated story often arrives many times at once. Copies that find the first copy still
+/// being published wait for it (`dedup.copy_wait`) and are decided as duplicates on their first
+/// delivery, instead of being nak'ed and redelivered a backoff later.
+#[tokio::test]
+async fn a_burst_of_copies_is_decided_without_redelivery() {
+    let server = NatsServer::start();
+    let (_c, js) = connect(&server.url()).await;
+    // Two pipeline threads, so copies reach the store while the first is being published.
+    let mut worker = spawn_worker(test_config(
+        &server.url(),
+        &[("ENRICHER__WORKER__THREADS", "2")],
+    ));
+    worker.ready().await;
+    let copies: Vec<_> = (0..40)
+        .map(|i| serde_json::json!({"id": format!("copy-{i}"), "text": "One story, forty outlets.\n\nIt reads the same in every one of them."}))
+        .collect();
+    publish_articles(&js, &copies).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 1, WAIT).await, 1);
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    let m = &worker.state.metrics;
+    assert_eq!(m.outcome_count(OutcomeKind::New), 1);
+    assert_eq!(m.outcome_count(OutcomeKind::ExactDuplicate), 39);
+    assert_eq!(
+        m.outcome_count(OutcomeKind::Retried),
+        0,
+        "a copy was nak'ed"
+    );
+    assert_eq!(stream_len(&js, "ENRICHED").await, 1);
+    worker.stop().await.unwrap();
+
+    // With no wait, a copy that finds the claim taken is nak'ed and decided on redelivery:
+    // slower, but nothing is lost or published twice.
+    let mut worker = spawn_worker(test_config(
+        &server.url(),
+        &[
+            ("ENRICHER__WORKER__THREADS", "2"),
+            ("ENRICHER__DEDUP__COPY_WAIT", "0s"),
+            ("ENRICHER__NATS__CONSUMER__BACKOFF", "100ms"),
+        ],
+    ));
+    worker.ready().await;
+    let copies: Vec<_> = (0..40)
+        .map(|i| serde_json::json!({"id": format!("again-{i}"), "text": "A second story, forty outlets.\n\nEach copy is word for word the same."}))
+        .collect();
+    publish_articles(&js, &copies).await;
+    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
+    assert!(wait_consumer_idle(&js, WAIT).await);
+    let m = &worker.state.metrics;
+    assert_eq!(m.outcome_count(OutcomeKind::New), 1);
+    assert_eq!(m.outcome_count(OutcomeKind::ExactDuplicate), 39);
+    assert_eq!(stream_len(&js, "ENRICHED").await, 2);
     worker.stop().await.unwrap();
 }
 

@@ -132,6 +132,8 @@ pub struct Handler<S> {
     pub max_deliver: std::sync::atomic::AtomicI64,
     pub ack_wait: Duration,
     pub ack_timeout: Duration,
+    /// How long a copy waits for another delivery's claim on its hash (`dedup.copy_wait`).
+    pub copy_wait: Duration,
     pub metrics: Arc<Metrics>,
     /// Sent as `Enricher-Worker` with each record, for tracing a record to its replica.
     pub worker_id: String,
@@ -265,6 +267,29 @@ impl<S: DedupStore> Handler<S> {
         }
     }
 
+    /// Claims the hash; while another delivery holds the claim (a copy of a story often arrives
+    /// many times at once), polls it with growing pauses for up to `copy_wait`. The holder
+    /// settles within a publish round trip, so the copy is then decided here as a duplicate (or
+    /// as the new first copy, if the holder gave up) instead of a nak and a redelivery a backoff
+    /// later.
+    async fn claim_settled(
+        &self,
+        key: HashKey,
+        id: &str,
+    ) -> Result<Claim, crate::dedup::DedupError> {
+        let deadline = Instant::now() + self.copy_wait;
+        let mut pause = Duration::from_millis(2);
+        loop {
+            let claim = self.store.claim(key, id, epoch_now()).await;
+            let now = Instant::now();
+            if !matches!(claim, Ok(Claim::InFlight)) || now >= deadline {
+                return claim;
+            }
+            tokio::time::sleep(pause.min(deadline - now)).await;
+            pause = (pause * 2).min(Duration::from_millis(250));
+        }
+    }
+
     /// Lets the next copy claim the hash (a failed release only delays it until the claim is
     /// stale).
     async fn release_claim(&self, token: crate::dedup::ClaimToken) {
@@ -284,7 +309,7 @@ impl<S: DedupStore> Handler<S> {
         let id = &p.record.id;
         let m = &self.metrics;
         let asked = Instant::now();
-        let claim = self.store.claim(key, id, epoch_now()).await;
+        let claim = self.claim_settled(key, id).await;
         m.dedup(
             DedupOp::Exact,
             match &claim {

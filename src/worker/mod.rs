@@ -211,6 +211,7 @@ pub async fn run_with_store<S: DedupStore>(
         max_deliver: std::sync::atomic::AtomicI64::new(max_deliver),
         ack_wait,
         ack_timeout: config.nats.request_timeout,
+        copy_wait: config.dedup.copy_wait,
         metrics: state.metrics.clone(),
         worker_id: worker_id(),
         near: (config.dedup.near_duplicates, config.dedup.near_threshold),
