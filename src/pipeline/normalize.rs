@@ -49,22 +49,18 @@ pub fn push_hash_form(text: &str, out: &mut String) {
             == unicode_normalization::IsNormalized::Yes
     {
         let bytes = text.as_bytes();
+        out.reserve(bytes.len());
         let mut i = 0;
         while i < bytes.len() {
-            // Most of prose is runs of visible ASCII that fold to themselves lower-cased: such a
-            // run is copied at once and lower-cased in place.
-            let start = i;
-            while i < bytes.len() && is_plain_visible(bytes[i]) {
-                i += 1;
-            }
-            if i > start {
+            // Most of prose is visible ASCII that folds to itself lower-cased: looked up.
+            let plain = PLAIN_LOWER[usize::from(bytes[i])];
+            if plain != 0 {
                 if pending {
                     out.push(' ');
                     pending = false;
                 }
-                let from = out.len();
-                out.push_str(&text[start..i]);
-                out[from..].make_ascii_lowercase();
+                out.push(char::from(plain));
+                i += 1;
                 continue;
             }
             // `i` is on a char boundary: it only ever moves past whole chars.
@@ -83,12 +79,20 @@ pub fn push_hash_form(text: &str, out: &mut String) {
     }
 }
 
-/// A visible ASCII byte that the hash form keeps as it is, but for case (the backtick becomes an
-/// apostrophe; spaces and controls take the general path).
-#[inline]
-fn is_plain_visible(b: u8) -> bool {
-    matches!(b, 0x21..=0x7e) && b != b'`'
-}
+/// For each byte, its lower case if it is visible ASCII that the hash form keeps as it is but
+/// for case, else 0 (spaces, controls, the backtick, which becomes an apostrophe, and the bytes
+/// of other chars take the general path).
+static PLAIN_LOWER: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0x21;
+    while b <= 0x7e {
+        if b != b'`' {
+            table[b as usize] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
 
 /// One char of the hash form: folded, whitespace made one owed space, lower-cased.
 #[inline]
