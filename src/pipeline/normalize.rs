@@ -87,7 +87,7 @@ static PLAIN_LOWER: [u8; 256] = {
     let mut b = 0x21;
     while b <= 0x7e {
         if b != b'`' {
-            table[b as usize] = (b as u8).to_ascii_lowercase();
+            table[b as usize] = b.to_ascii_lowercase();
         }
         b += 1;
     }
