@@ -374,7 +374,7 @@ pub fn hash_form_of(paragraphs: &[String]) -> String {
     fn is_sentence(p: &str) -> bool {
         let t = p.trim_end_matches(['"', '\'', ')', ']', '»', '”', '’', ' ']);
         t.ends_with(['.', '!', '?', '…', '。', '！', '？', ':', ';'])
-            || p.split_whitespace().count() >= 10
+            || segment::has_more_words_than(p, 9)
     }
     let total: usize = paragraphs.iter().map(|p| p.len()).sum();
     let sentences: usize = paragraphs

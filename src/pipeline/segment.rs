@@ -146,6 +146,12 @@ fn is_caseless(c: char) -> bool {
     c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase()
 }
 
+/// Whether `text` has more than `n` whitespace-separated words: reads no further than the
+/// word after the `n`th (counting them all read whole paragraphs to compare with a dozen).
+pub fn has_more_words_than(text: &str, n: usize) -> bool {
+    text.split_whitespace().nth(n).is_some()
+}
+
 /// Number of words: Unicode word segments (each CJK ideograph counts as one).
 pub fn word_count(text: &str) -> usize {
     latin_word_count(text).unwrap_or_else(|| text.unicode_words().count())
@@ -402,6 +408,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn more_words_than_is_the_count_compared(s in "[a \n\t\u{a0}]{0,40}", n in 0usize..12) {
+            prop_assert_eq!(has_more_words_than(&s, n), s.split_whitespace().count() > n);
+        }
+
         #[test]
         fn latin_word_count_is_the_segmenter_s(s in "[aZé\u{17f}09_.,;:'\"\u{2018}\u{2019}\u{201c}-\u{2023}\u{2010}-\u{2015}\u{2026}\u{a0}-\u{a9}\u{ab}\u{ae}\u{b0}\u{b1}\u{bb}\u{2039}\u{203a}\u{20ac}\u{2122}\u{fffd} \n\r\t×÷-]{0,40}") {
             prop_assert_eq!(latin_word_count(&s), Some(s.unicode_words().count()));

@@ -381,7 +381,7 @@ fn cut_inline(line: &mut DraftLine) {
             && let Some(pos) = body.rfind(" ©")
         {
             let tail = &body[pos..];
-            if tail.split_whitespace().count() <= 12
+            if !crate::pipeline::segment::has_more_words_than(tail, 12)
                 && body[..pos].trim_end().ends_with(['.', '!', '?', '"', '”'])
             {
                 cut = Some((Kind::Copyright, pos));

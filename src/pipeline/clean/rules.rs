@@ -12,6 +12,7 @@
 //! Russian, Turkish, Swedish, Chinese, Japanese, Korean and Arabic label words.
 
 use crate::pipeline::normalize::hash_form;
+use crate::pipeline::segment::has_more_words_than;
 
 /// A line prepared for the recognisers.
 #[derive(Debug, Clone)]
@@ -2055,7 +2056,7 @@ pub fn parse_byline(raw: &str) -> Option<Vec<String>> {
         .trim()
         .trim_start_matches(['(', '—', '–', '-', ' '])
         .trim_end_matches(')');
-    if line.split_whitespace().count() > 16 || line.ends_with('?') {
+    if has_more_words_than(line, 16) || line.ends_with('?') {
         return None;
     }
     let lower = line.to_lowercase();
@@ -2075,8 +2076,10 @@ pub fn parse_byline(raw: &str) -> Option<Vec<String>> {
     for sep in [", ", " | ", " - ", " — ", " – "] {
         if let Some((names, role)) = line.split_once(sep) {
             let role_l = role.to_lowercase();
-            let role_ok = role.split_whitespace().count() <= 6
-                && (ROLE_WORDS.iter().any(|r| names_role_word(&role_l, r))
+            let role_ok = !has_more_words_than(role, 6)
+                // Only when some role word occurs at all (one pass) is each one placed.
+                && ((contains_any!(&role_l, ROLE_WORDS)
+                    && ROLE_WORDS.iter().any(|r| names_role_word(&role_l, r)))
                     || role_l.contains(" staff")
                     || role_l.contains("writer")
                     || role_l.contains("reporter")
