@@ -206,6 +206,8 @@ pub struct DedupConfig {
     #[serde(with = "humantime_serde")]
     pub window: Duration,
     pub max_entries: usize,
+    /// Heap bytes the embedded store (and the KV store's local near-duplicate index) may hold.
+    pub max_memory: ByteSize,
     /// What to do with a near-duplicate of an earlier article.
     pub near_duplicates: NearPolicy,
     /// Estimated Jaccard similarity (word 5-gram shingles) from which a copy is "near".
@@ -658,6 +660,9 @@ impl Config {
         }
         if self.dedup.max_entries == 0 {
             bad("dedup.max_entries", "must be at least 1".into());
+        }
+        if self.dedup.max_memory.0 < 1 << 20 {
+            bad("dedup.max_memory", "must be at least 1MiB".into());
         }
         if self.dedup.kv.replicas == 0 || self.dedup.kv.replicas > 5 {
             bad(

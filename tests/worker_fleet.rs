@@ -446,6 +446,7 @@ fn kv_store(worker: &str) -> article_enricher::dedup::KvStore {
         pending_ttl: Duration::from_secs(30),
         cache_entries: 100,
         near_entries: 1000,
+        near_memory: 1 << 20,
         worker: worker.into(),
         fallback_to_embedded: None,
     })

@@ -1,10 +1,11 @@
 //! The embedded dedup store: content hashes remembered in this process for a time window.
 //!
-//! Memory is bounded twice: by time (`window`) and by count (`max_entries`). Entries live in a
+//! Memory is bounded three ways: by time (`window`), by count (`max_entries`) and by heap bytes
+//! (`with_memory_limit`, the `dedup.max_memory` setting). Entries live in a
 //! few *generations*, each a hash map plus an arena holding the article ids; expiry drops a whole
 //! generation at once, so there is no per-entry timestamp or expiry queue. An entry is remembered
 //! for at least `window` and at most `window` plus one generation's span (`window / 8`), unless
-//! `max_entries` forces the oldest generation out first.
+//! a count or memory limit forces the oldest generation out first.
 //!
 //! It forgets everything when the process exits; after a crash, redelivered articles are caught
 //! by the output stream's `Nats-Msg-Id` window instead.
@@ -181,6 +182,8 @@ struct Inner {
     window: u64,
     max_entries: usize,
     per_generation: usize,
+    /// Heap bytes the generations may hold (`usize::MAX`: no limit).
+    max_bytes: usize,
     pending_ttl: Duration,
     generations: VecDeque<Generation>,
     pending: PendingMap,
@@ -200,7 +203,7 @@ pub struct EmbeddedStats {
     pub entries: usize,
     pub pending: usize,
     pub generations: usize,
-    /// Entries dropped early because `max_entries` was reached.
+    /// Entries dropped early because `max_entries` or the memory limit was reached.
     pub evicted: u64,
     /// Approximate heap bytes held.
     pub bytes: usize,
@@ -228,6 +231,7 @@ impl EmbeddedStore {
                 window: window_s,
                 max_entries,
                 per_generation: fitted(max_entries.div_ceil(GENERATIONS as usize)),
+                max_bytes: usize::MAX,
                 pending_ttl: DEFAULT_PENDING_TTL,
                 generations: VecDeque::new(),
                 pending: PendingMap::default(),
@@ -236,6 +240,14 @@ impl EmbeddedStore {
                 evicted: 0,
             }),
         }
+    }
+
+    /// Bounds the heap bytes the store holds (about: a generation closes at an eighth of it, and
+    /// may pass that by its map's last doubling). Near-duplicate originals cost about ten times
+    /// what a hash does, so a count alone does not bound memory.
+    pub fn with_memory_limit(self, bytes: usize) -> Self {
+        self.lock().max_bytes = bytes.max(1);
+        self
     }
 
     /// Sets how long an uncommitted claim blocks its copies before it is taken over.
@@ -399,6 +411,7 @@ impl Inner {
                     || g.map.len() >= self.per_generation
                     || g.near.len() >= self.per_generation
                     || g.arena.len() >= ARENA_FULL
+                    || g.bytes() >= self.max_bytes / GENERATIONS as usize
             }
         };
         if rotate {
@@ -422,10 +435,14 @@ impl Inner {
     }
 
     /// Drops the oldest generations while either the hashes or the near originals exceed
-    /// `max_entries` (a store used only for near copies is bounded too).
+    /// `max_entries` (a store used only for near copies is bounded too), or their heap bytes
+    /// exceed the memory limit.
     fn evict_over_limit(&mut self) {
         let near = |gens: &VecDeque<Generation>| gens.iter().map(|g| g.near.len()).sum::<usize>();
-        while (self.len > self.max_entries || near(&self.generations) > self.max_entries)
+        let bytes = |gens: &VecDeque<Generation>| gens.iter().map(Generation::bytes).sum::<usize>();
+        while (self.len > self.max_entries
+            || near(&self.generations) > self.max_entries
+            || bytes(&self.generations) > self.max_bytes)
             && self.generations.len() > 1
         {
             if let Some(g) = self.generations.pop_front() {
@@ -588,6 +605,45 @@ mod tests {
         let near: usize = s.lock().generations.iter().map(|g| g.near.len()).sum();
         assert!(near <= 800 + 100, "{near}");
         assert!(s.stats().evicted > 0);
+    }
+
+    #[test]
+    fn memory_is_bounded_by_bytes_for_hashes_and_near_originals() {
+        const LIMIT: usize = 256 << 10;
+        // A count limit far above what the bytes allow: the memory limit decides.
+        let s = EmbeddedStore::new(Duration::from_secs(86_400), 1_000_000).with_memory_limit(LIMIT);
+        for i in 0..20_000u64 {
+            let key = k(u128::from(i));
+            if let Claim::New(tok) = s.claim_sync(key, &format!("article-{i}"), t(0)) {
+                s.commit_sync(&tok, t(0));
+            }
+            if i % 4 == 0 {
+                let words: Vec<String> = (0..20).map(|w| format!("a{i}w{w}")).collect();
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                s.remember_near_sync(&sig(&words), &format!("article-{i}"), t(0));
+            }
+            // Never above the limit plus the newest generation's last doubling.
+            assert!(
+                s.stats().bytes <= LIMIT + LIMIT / 4,
+                "{:?} at {i}",
+                s.stats()
+            );
+        }
+        let st = s.stats();
+        assert!(st.evicted > 0, "{st:?}");
+        assert!(
+            st.bytes >= LIMIT / 2,
+            "evicted far more than needed: {st:?}"
+        );
+        // The newest are still remembered, for exact and for near copies.
+        assert!(matches!(
+            s.claim_sync(k(19_999), "x", t(1)),
+            Claim::Duplicate { .. }
+        ));
+        let words: Vec<String> = (0..20).map(|w| format!("a19996w{w}")).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let found = s.near_sync(&sig(&words), 0.9, t(1));
+        assert_eq!(found.map(|m| m.of).as_deref(), Some("article-19996"));
     }
 
     #[test]

@@ -48,11 +48,14 @@ pub struct KvSettings {
     pub cache_entries: usize,
     /// Originals kept in the local near-duplicate index at most.
     pub near_entries: usize,
+    /// Heap bytes the local near-duplicate index may hold.
+    pub near_memory: usize,
     /// This replica's name, written into its claims.
     pub worker: String,
     /// While the buckets cannot be reached, decide with an in-process store (and count it)
     /// instead of nak'ing with backoff.
-    pub fallback_to_embedded: Option<(Duration, usize)>,
+    /// Its window, count limit and memory limit.
+    pub fallback_to_embedded: Option<(Duration, usize, usize)>,
 }
 
 /// How long attaching waits for the near-duplicate history to load.
@@ -320,9 +323,12 @@ impl KvStore {
         let cap = settings.cache_entries;
         let fallback = settings
             .fallback_to_embedded
-            .map(|(window, max)| EmbeddedStore::new(window, max));
+            .map(|(window, max, bytes)| EmbeddedStore::new(window, max).with_memory_limit(bytes));
         KvStore {
-            near_index: Arc::new(EmbeddedStore::new(settings.window, settings.near_entries)),
+            near_index: Arc::new(
+                EmbeddedStore::new(settings.window, settings.near_entries)
+                    .with_memory_limit(settings.near_memory),
+            ),
             instance: instance_name(&settings.worker),
             fallback,
             fallbacks: std::sync::atomic::AtomicU64::new(0),

@@ -109,7 +109,8 @@ pub fn run_pipe_with_progress(
     let opts = PipelineOptions::from_config(config);
     let limit = opts.max_message_bytes;
     let pipeline = Pipeline::new(opts);
-    let store = EmbeddedStore::new(config.dedup.window, config.dedup.max_entries);
+    let store = EmbeddedStore::new(config.dedup.window, config.dedup.max_entries)
+        .with_memory_limit(crate::worker::memory_limit(config));
     let (near_policy, near_threshold) = (config.dedup.near_duplicates, config.dedup.near_threshold);
     let memory = SourceMemory::default();
     let threads = config.pipeline_threads();

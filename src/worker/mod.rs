@@ -119,10 +119,10 @@ pub async fn run_with_state(
     };
     match config.dedup.store {
         DedupStoreKind::Embedded => {
-            let store = Arc::new(EmbeddedStore::new(
-                config.dedup.window,
-                config.dedup.max_entries,
-            ));
+            let store = Arc::new(
+                EmbeddedStore::new(config.dedup.window, config.dedup.max_entries)
+                    .with_memory_limit(memory_limit(&config)),
+            );
             run_with_store(config, shutdown, state, store).await
         }
         DedupStoreKind::Kv => {
@@ -135,9 +135,15 @@ pub async fn run_with_state(
                 pending_ttl: config.nats.consumer.ack_wait,
                 cache_entries: config.dedup.kv.cache_entries,
                 near_entries: config.dedup.max_entries,
+                near_memory: memory_limit(&config),
                 worker: worker_id(),
-                fallback_to_embedded: (config.dedup.kv.on_outage == KvOutage::Embedded)
-                    .then_some((config.dedup.window, config.dedup.max_entries)),
+                fallback_to_embedded: (config.dedup.kv.on_outage == KvOutage::Embedded).then_some(
+                    (
+                        config.dedup.window,
+                        config.dedup.max_entries,
+                        memory_limit(&config),
+                    ),
+                ),
             }));
             run_with_store(config, shutdown, state, store).await
         }
@@ -276,6 +282,11 @@ pub async fn run_with_store<S: DedupStore>(
     }
     info!(summary = %state.metrics.summary(), "stopped");
     Ok(())
+}
+
+/// `dedup.max_memory` in bytes.
+pub fn memory_limit(config: &Config) -> usize {
+    usize::try_from(config.dedup.max_memory.0).unwrap_or(usize::MAX)
 }
 
 /// A background task that ends with the scope holding it.
