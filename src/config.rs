@@ -219,6 +219,13 @@ pub struct DedupConfig {
     pub kv: KvConfig,
 }
 
+impl DedupConfig {
+    /// `max_memory` in bytes, as the stores take it.
+    pub fn memory_limit(&self) -> usize {
+        usize::try_from(self.max_memory.0).unwrap_or(usize::MAX)
+    }
+}
+
 /// `dedup.near_duplicates`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

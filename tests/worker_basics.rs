@@ -99,51 +99,50 @@ async fn exact_duplicates_are_not_republished_and_notices_go_out() {
 async fn a_burst_of_copies_is_decided_without_redelivery() {
     let server = NatsServer::start();
     let (_c, js) = connect(&server.url()).await;
-    // Two pipeline threads, so copies reach the store while the first is being published.
-    let mut worker = spawn_worker(test_config(
-        &server.url(),
-        &[("ENRICHER__WORKER__THREADS", "2")],
-    ));
-    worker.ready().await;
-    let copies: Vec<_> = (0..40)
-        .map(|i| serde_json::json!({"id": format!("copy-{i}"), "text": "One story, forty outlets.\n\nIt reads the same in every one of them."}))
-        .collect();
-    publish_articles(&js, &copies).await;
-    assert_eq!(wait_stream_len(&js, "ENRICHED", 1, WAIT).await, 1);
-    assert!(wait_consumer_idle(&js, WAIT).await);
-    let m = &worker.state.metrics;
-    assert_eq!(m.outcome_count(OutcomeKind::New), 1);
-    assert_eq!(m.outcome_count(OutcomeKind::ExactDuplicate), 39);
-    assert_eq!(
-        m.outcome_count(OutcomeKind::Retried),
-        0,
-        "a copy was nak'ed"
-    );
-    assert_eq!(stream_len(&js, "ENRICHED").await, 1);
-    worker.stop().await.unwrap();
+    let retried = burst_of_copies(&server, &js, "copy", &[], 1).await;
+    assert_eq!(retried, 0, "a copy was nak'ed");
 
     // With no wait, a copy that finds the claim taken is nak'ed and decided on redelivery:
     // slower, but nothing is lost or published twice.
-    let mut worker = spawn_worker(test_config(
-        &server.url(),
-        &[
-            ("ENRICHER__WORKER__THREADS", "2"),
-            ("ENRICHER__DEDUP__COPY_WAIT", "0s"),
-            ("ENRICHER__NATS__CONSUMER__BACKOFF", "100ms"),
-        ],
-    ));
+    let no_wait = [
+        ("ENRICHER__DEDUP__COPY_WAIT", "0s"),
+        ("ENRICHER__NATS__CONSUMER__BACKOFF", "100ms"),
+    ];
+    burst_of_copies(&server, &js, "again", &no_wait, 2).await;
+}
+
+/// Publishes 40 copies of one new story at once to a fresh worker with two pipeline threads (so
+/// copies reach the store while the first is being published); checks that one record comes
+/// out (`records` in the stream in all) and 39 duplicates are counted. Returns the retries.
+async fn burst_of_copies(
+    server: &NatsServer,
+    js: &async_nats::jetstream::Context,
+    prefix: &str,
+    extra: &[(&str, &str)],
+    records: u64,
+) -> u64 {
+    let mut settings = vec![("ENRICHER__WORKER__THREADS", "2")];
+    settings.extend_from_slice(extra);
+    let mut worker = spawn_worker(test_config(&server.url(), &settings));
     worker.ready().await;
+    let text =
+        format!("The {prefix} story, forty outlets.\n\nIt reads the same in every one of them.");
     let copies: Vec<_> = (0..40)
-        .map(|i| serde_json::json!({"id": format!("again-{i}"), "text": "A second story, forty outlets.\n\nEach copy is word for word the same."}))
+        .map(|i| serde_json::json!({"id": format!("{prefix}-{i}"), "text": text}))
         .collect();
-    publish_articles(&js, &copies).await;
-    assert_eq!(wait_stream_len(&js, "ENRICHED", 2, WAIT).await, 2);
-    assert!(wait_consumer_idle(&js, WAIT).await);
+    publish_articles(js, &copies).await;
+    assert_eq!(
+        wait_stream_len(js, "ENRICHED", records, WAIT).await,
+        records
+    );
+    assert!(wait_consumer_idle(js, WAIT).await);
     let m = &worker.state.metrics;
     assert_eq!(m.outcome_count(OutcomeKind::New), 1);
     assert_eq!(m.outcome_count(OutcomeKind::ExactDuplicate), 39);
-    assert_eq!(stream_len(&js, "ENRICHED").await, 2);
+    assert_eq!(stream_len(js, "ENRICHED").await, records);
+    let retried = m.outcome_count(OutcomeKind::Retried);
     worker.stop().await.unwrap();
+    retried
 }
 
 /// A story and a lightly edited copy of it (one paragraph rewritten, the last one dropped).

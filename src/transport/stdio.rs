@@ -110,7 +110,7 @@ pub fn run_pipe_with_progress(
     let limit = opts.max_message_bytes;
     let pipeline = Pipeline::new(opts);
     let store = EmbeddedStore::new(config.dedup.window, config.dedup.max_entries)
-        .with_memory_limit(crate::worker::memory_limit(config));
+        .with_memory_limit(config.dedup.memory_limit());
     let (near_policy, near_threshold) = (config.dedup.near_duplicates, config.dedup.near_threshold);
     let memory = SourceMemory::default();
     let threads = config.pipeline_threads();

@@ -121,7 +121,7 @@ pub async fn run_with_state(
         DedupStoreKind::Embedded => {
             let store = Arc::new(
                 EmbeddedStore::new(config.dedup.window, config.dedup.max_entries)
-                    .with_memory_limit(memory_limit(&config)),
+                    .with_memory_limit(config.dedup.memory_limit()),
             );
             run_with_store(config, shutdown, state, store).await
         }
@@ -135,13 +135,13 @@ pub async fn run_with_state(
                 pending_ttl: config.nats.consumer.ack_wait,
                 cache_entries: config.dedup.kv.cache_entries,
                 near_entries: config.dedup.max_entries,
-                near_memory: memory_limit(&config),
+                near_memory: config.dedup.memory_limit(),
                 worker: worker_id(),
                 fallback_to_embedded: (config.dedup.kv.on_outage == KvOutage::Embedded).then_some(
                     (
                         config.dedup.window,
                         config.dedup.max_entries,
-                        memory_limit(&config),
+                        config.dedup.memory_limit(),
                     ),
                 ),
             }));
@@ -282,11 +282,6 @@ pub async fn run_with_store<S: DedupStore>(
     }
     info!(summary = %state.metrics.summary(), "stopped");
     Ok(())
-}
-
-/// `dedup.max_memory` in bytes.
-pub fn memory_limit(config: &Config) -> usize {
-    usize::try_from(config.dedup.max_memory.0).unwrap_or(usize::MAX)
 }
 
 /// A background task that ends with the scope holding it.
