@@ -236,7 +236,7 @@ fn word_break_at(text: &str, i: usize) -> Option<(Option<WordBreak>, usize)> {
 }
 
 /// `unicode_words().count()` for text of the chars [`word_break`] knows (most news prose in
-/// Latin script), about ten times faster; `None` for any other text. The rules are UAX #29's
+/// Latin script), without the full segmenter's tables; `None` for any other text. The rules are UAX #29's
 /// for these classes: letters, digits and `_` run together (WB5, WB8-10, WB13a-b), a mid char
 /// joins two letters or two digits (WB6-7, WB11-12), everything else breaks, and a segment is a
 /// word when it holds a letter or digit.
@@ -405,6 +405,33 @@ mod tests {
         assert_eq!(latin_word_count("\u{65e5}\u{672c}"), None);
         assert_eq!(latin_word_count("e\u{301}"), None);
         assert_eq!(word_count("\u{65e5}\u{672c} and e\u{301}"), 4);
+    }
+
+    /// Every char the fast path classes, in each position a class matters (between letters,
+    /// between digits, alone, after `_`), against the segmenter.
+    #[test]
+    fn every_classed_char_counts_as_the_segmenter_counts() {
+        let classed = (0u32..0x3000)
+            .chain([0xfffd])
+            .filter_map(char::from_u32)
+            .filter(|&c| word_break(c).is_some());
+        let mut n = 0;
+        for c in classed {
+            for text in [
+                format!("a{c}b"),
+                format!("1{c}2"),
+                format!("{c}"),
+                format!("x_{c} {c}{c}y"),
+            ] {
+                assert_eq!(
+                    latin_word_count(&text),
+                    Some(text.unicode_words().count()),
+                    "{c:?} in {text:?}"
+                );
+            }
+            n += 1;
+        }
+        assert!(n > 300, "{n} chars classed");
     }
 
     proptest! {
