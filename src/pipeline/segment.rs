@@ -247,12 +247,17 @@ fn latin_word_count(text: &str) -> Option<usize> {
     // words), and whether the segment holds a letter or digit.
     let mut last: Option<WordBreak> = None;
     let mut alnum = false;
+    let bytes = text.as_bytes();
     let mut i = 0;
-    let mut next = word_break_at(text, 0);
-    while let Some((class, len)) = next {
-        let class = class?;
-        i += len;
-        next = word_break_at(text, i);
+    while let Some(&b) = bytes.get(i) {
+        let class = if b < 0x80 {
+            i += 1;
+            ASCII_WORD_BREAK[usize::from(b)]
+        } else {
+            let c = text.get(i..)?.chars().next()?;
+            i += c.len_utf8();
+            word_break(c)?
+        };
         let joins = match class {
             Letter | Digit | Underscore => {
                 alnum |= class != Underscore;
@@ -260,7 +265,8 @@ fn latin_word_count(text: &str) -> Option<usize> {
                 true
             }
             MidLetter | MidNum | MidNumLet => {
-                let after = match next {
+                // Only a mid char looks ahead.
+                let after = match word_break_at(text, i) {
                     Some((c, _)) => Some(c?),
                     None => None,
                 };
