@@ -83,8 +83,30 @@ async fn a_three_node_cluster_loses_its_stream_leader_and_nothing_is_lost_or_dou
         "KV_article_hashes",
         "KV_article_bands",
     ] {
-        let mut s = js.get_stream(stream).await.expect(stream);
-        let replicas = s.info().await.expect("stream info").config.num_replicas;
-        assert_eq!(replicas, 3, "{stream} at R3");
+        assert_eq!(stream_replicas(&js, stream).await, 3, "{stream} at R3");
+    }
+}
+
+/// A stream's replica count. A cluster that just lost a node may answer "timed out" while it
+/// elects that stream's (or its metadata) leader, so a failed request is asked again for a while.
+async fn stream_replicas(js: &async_nats::jetstream::Context, stream: &str) -> usize {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let info = match js.get_stream(stream).await {
+            Ok(mut s) => s
+                .info()
+                .await
+                .map(|i| i.config.num_replicas)
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match info {
+            Ok(replicas) => return replicas,
+            Err(e) if std::time::Instant::now() < deadline => {
+                eprintln!("{stream}: {e}; asking again");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => panic!("{stream}: {e}"),
+        }
     }
 }
