@@ -1572,10 +1572,8 @@ pub fn is_origin_notice(l: &LineView) -> bool {
     ];
     // One pass over the line for all the cues (a search per cue was a measurable share of the
     // whole pipeline): the leftmost match is the earliest any cue starts.
-    static ANY_CUE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        let alternation: Vec<String> = CUES.iter().map(|c| regex::escape(c)).collect();
-        regex::Regex::new(&alternation.join("|")).expect("escaped literals")
-    });
+    static ANY_CUE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| phrase_finder(CUES));
     let Some(at) = ANY_CUE.find(k).map(|m| m.start()) else {
         return false;
     };
@@ -2096,21 +2094,12 @@ pub fn parse_byline(raw: &str) -> Option<Vec<String>> {
 /// Whether `role` holds the role word `r` as a byline's role names it: the whole role, or `r`
 /// followed by a space anywhere (`"{r} "`), or `r` ending the role after a space (`" {r}"`).
 fn names_role_word(role: &str, r: &str) -> bool {
-    let b = role.as_bytes();
-    // Every occurrence, overlapping ones too ("bb " in "bbb "): the next search starts one char in.
-    let step = r.chars().next().map_or(1, char::len_utf8);
-    let mut from = 0;
-    while let Some(i) = role.get(from..).and_then(|rest| rest.find(r)) {
-        if b.get(from + i + r.len()) == Some(&b' ') {
-            return true;
-        }
-        from += i + step;
-    }
     role == r
-        || (role.ends_with(r)
-            && b.len()
-                .checked_sub(r.len() + 1)
-                .is_some_and(|i| b[i] == b' '))
+        // `r` then a space: what stands before some space ends with `r`.
+        || role.match_indices(' ').any(|(at, _)| role[..at].ends_with(r))
+        || role
+            .strip_suffix(r)
+            .is_some_and(|before| before.ends_with(' '))
 }
 
 /// The names part of a byline's remainder: up to a separator that starts a date, site or role.
