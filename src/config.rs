@@ -160,10 +160,28 @@ pub struct PipelineConfig {
     /// pipelines that only want clean, deduplicated text, at a fraction of the CPU.
     #[serde(default = "default_true")]
     pub annotate: bool,
+    /// Heap bytes of what the cleaner learns per source (footers, site names); the least
+    /// recently seen sources are forgotten first.
+    #[serde(default = "default_learn_memory")]
+    pub learn_memory: ByteSize,
 }
 
 fn default_true() -> bool {
     true
+}
+
+fn default_learn_memory() -> ByteSize {
+    ByteSize(crate::pipeline::clean::learned::DEFAULT_MAX_BYTES as u64)
+}
+
+impl PipelineConfig {
+    /// The bounds of the cleaner's learned memory.
+    pub fn memory_limits(&self) -> crate::pipeline::clean::learned::MemoryLimits {
+        crate::pipeline::clean::learned::MemoryLimits {
+            max_bytes: usize::try_from(self.learn_memory.0).unwrap_or(usize::MAX),
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -664,6 +682,9 @@ impl Config {
         }
         if self.pipeline.reading_wpm == 0 {
             bad("pipeline.reading_wpm", "must be greater than zero".into());
+        }
+        if self.pipeline.learn_memory.0 < 64 << 10 {
+            bad("pipeline.learn_memory", "must be at least 64KiB".into());
         }
         if self.dedup.max_entries == 0 {
             bad("dedup.max_entries", "must be at least 1".into());

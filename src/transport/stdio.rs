@@ -112,7 +112,7 @@ pub fn run_pipe_with_progress(
     let store = EmbeddedStore::new(config.dedup.window, config.dedup.max_entries)
         .with_memory_limit(config.dedup.memory_limit());
     let (near_policy, near_threshold) = (config.dedup.near_duplicates, config.dedup.near_threshold);
-    let memory = SourceMemory::default();
+    let memory = SourceMemory::new(config.pipeline.memory_limits());
     let threads = config.pipeline_threads();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -205,7 +205,7 @@ pub async fn run_with_store<S: DedupStore>(
         client: client.clone(),
         js: js.clone(),
         pipeline: Arc::new(Pipeline::new(PipelineOptions::from_config(&config))),
-        memory: Arc::new(SourceMemory::default()),
+        memory: Arc::new(SourceMemory::new(config.pipeline.memory_limits())),
         pool: Arc::new(pool::CpuPool::new(config.pipeline_threads())?),
         store,
         outputs: Outputs {

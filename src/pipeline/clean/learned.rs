@@ -13,7 +13,9 @@
 //! another story's headline is recognised as a related link.
 //!
 //! Memory is bounded per source (`max_lines_per_source` lines, evicting the weakest) and in
-//! total (`max_sources`, evicting the least recently seen source; `max_titles` headlines).
+//! total: `max_sources` sources and `max_bytes` of their heap, evicting the least recently seen
+//! source; `max_titles` headlines. Counts alone did not bound it well: 2,000 busy sources at
+//! 512 lines each held about 20 MB.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
@@ -34,11 +36,17 @@ const COPY_DISTANCE: u32 = 8;
 /// Recent fingerprints remembered per source (copy guard).
 const RECENT_FINGERPRINTS: usize = 64;
 
+/// Default of [`MemoryLimits::max_bytes`] (`pipeline.learn_memory`): room for about 200 sources
+/// at their full 512 lines, or all 2,000 at about 50 lines each.
+pub const DEFAULT_MAX_BYTES: usize = 4 << 20;
+
 #[derive(Debug, Clone, Copy)]
 pub struct MemoryLimits {
     pub max_sources: usize,
     pub max_lines_per_source: usize,
     pub max_titles: usize,
+    /// Heap bytes of all sources' learned lines, title edges and fingerprints together.
+    pub max_bytes: usize,
 }
 
 impl Default for MemoryLimits {
@@ -47,6 +55,7 @@ impl Default for MemoryLimits {
             max_sources: 2000,
             max_lines_per_source: 512,
             max_titles: 50_000,
+            max_bytes: DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -73,6 +82,23 @@ struct SourceState {
     lines: HashMap<u64, Count>,
     title_edges: HashMap<u64, Count>,
     fingerprints: VecDeque<u64>,
+    /// [`SourceState::heap_bytes`] when last measured (what `Inner::source_bytes` counts).
+    bytes: usize,
+}
+
+/// Heap bytes of a hash table with room for `capacity` entries of `entry` bytes. The std map
+/// (hashbrown) keeps a power of two of buckets at most 7/8 full, with one control byte each
+/// and a group of 16 more.
+fn table_bytes(capacity: usize, entry: usize) -> usize {
+    if capacity == 0 {
+        return 0;
+    }
+    let buckets = if capacity < 8 {
+        (capacity + 1).next_power_of_two()
+    } else {
+        (capacity * 8 / 7).next_power_of_two()
+    };
+    buckets * (entry + 1) + 16
 }
 
 impl SourceState {
@@ -91,6 +117,16 @@ impl SourceState {
         c.last = now;
     }
 
+    /// About what this source costs: its entry in the sources map, its key and its tables.
+    fn heap_bytes(&self, key_len: usize) -> usize {
+        let entry = std::mem::size_of::<(u64, Count)>();
+        std::mem::size_of::<(String, SourceState)>()
+            + key_len
+            + table_bytes(self.lines.capacity(), entry)
+            + table_bytes(self.title_edges.capacity(), entry)
+            + self.fingerprints.capacity() * std::mem::size_of::<u64>()
+    }
+
     fn prune(map: &mut HashMap<u64, Count>, max: usize, now: u32) {
         if map.len() <= max {
             return;
@@ -106,6 +142,8 @@ impl SourceState {
 #[derive(Debug, Default)]
 struct Inner {
     sources: HashMap<String, SourceState>,
+    /// Sum of the sources' `bytes`.
+    source_bytes: usize,
     clock: u64,
     titles: HashSet<u64>,
     title_order: VecDeque<u64>,
@@ -114,6 +152,18 @@ struct Inner {
 }
 
 impl Inner {
+    /// Forgets the least recently seen source.
+    fn forget_oldest_source(&mut self) {
+        let oldest = self
+            .sources
+            .iter()
+            .min_by_key(|(_, s)| s.last_used)
+            .map(|(k, _)| k.clone());
+        if let Some(state) = oldest.and_then(|k| self.sources.remove(&k)) {
+            self.source_bytes -= state.bytes;
+        }
+    }
+
     fn remember_global(&mut self, h: u64) {
         if self.global_lines.insert(h) {
             self.global_order.push_back(h);
@@ -180,7 +230,9 @@ impl SourceMemory {
         own_title: Option<&str>,
         fingerprint: u64,
     ) -> Recall {
-        let mut g = self.lock();
+        let mut guard = self.lock();
+        // One reborrow, so the fields below borrow apart.
+        let g = &mut *guard;
         g.clock += 1;
         let clock = g.clock;
         let own = own_title.map(line_hash);
@@ -210,18 +262,11 @@ impl SourceMemory {
         };
         let key = source.to_lowercase();
         if !g.sources.contains_key(&key) && g.sources.len() >= self.limits.max_sources {
-            // Forget the least recently seen source.
-            if let Some(oldest) = g
-                .sources
-                .iter()
-                .min_by_key(|(_, s)| s.last_used)
-                .map(|(k, _)| k.clone())
-            {
-                g.sources.remove(&oldest);
-            }
+            g.forget_oldest_source();
         }
         let limits = self.limits;
         let global: Vec<bool> = hashes.iter().map(|h| g.global_lines.contains(h)).collect();
+        let key_len = key.len();
         let state = g.sources.entry(key).or_default();
         state.last_used = clock;
         let now = state.articles;
@@ -286,6 +331,13 @@ impl SourceMemory {
         if state.fingerprints.len() > RECENT_FINGERPRINTS {
             state.fingerprints.pop_front();
         }
+        let bytes = state.heap_bytes(key_len);
+        g.source_bytes = g.source_bytes - state.bytes + bytes;
+        state.bytes = bytes;
+        // This source was seen last, so it goes only if it alone is over the limit.
+        while g.source_bytes > limits.max_bytes && g.sources.len() > 1 {
+            g.forget_oldest_source();
+        }
         for h in newly_learned {
             g.remember_global(h);
         }
@@ -300,6 +352,11 @@ impl SourceMemory {
             g.sources.values().map(|s| s.lines.len()).sum(),
             g.titles.len(),
         )
+    }
+
+    /// About the heap the sources' learning holds (what `max_bytes` bounds).
+    pub fn source_bytes(&self) -> usize {
+        self.lock().source_bytes
     }
 }
 
@@ -447,6 +504,7 @@ mod tests {
             max_sources: 10,
             max_lines_per_source: 40,
             max_titles: 100,
+            ..MemoryLimits::default()
         });
         for i in 0..500u64 {
             let lines: Vec<String> = (0..20).map(|j| format!("line {i} {j}")).collect();
@@ -464,5 +522,54 @@ mod tests {
         assert!(sources <= 10);
         assert!(lines <= 10 * 40);
         assert!(titles <= 100);
+    }
+
+    #[test]
+    fn learned_bytes_are_bounded_and_busy_sources_stay() {
+        let limit = 256 << 10;
+        let m = SourceMemory::new(MemoryLimits {
+            max_bytes: limit,
+            ..MemoryLimits::default()
+        });
+        let footer = "support the valley gazette's newsroom.";
+        for i in 0..3000u64 {
+            // Every fifth article is the busy source's, the rest spread over 500 others.
+            let source = if i % 5 == 0 {
+                "busy".to_string()
+            } else {
+                format!("src{}", i % 500)
+            };
+            let lines: Vec<String> = (0..30).map(|j| format!("line {i} {j}")).collect();
+            let mut refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            refs.push(footer);
+            let r = m.recall_and_learn(Some(&source), &refs, &[], None, fp(i));
+            assert!(m.source_bytes() <= limit, "{} after {i}", m.source_bytes());
+            if source == "busy" && i >= 15 {
+                assert_eq!(r.footer.last(), Some(&true), "busy source forgot at {i}");
+            }
+        }
+        let (sources, _, _) = m.size();
+        assert!(sources < 500, "{sources} sources kept in {limit} bytes");
+        // The estimate is the sum of what the sources measure now.
+        let g = m.lock();
+        let sum: usize = g.sources.iter().map(|(k, s)| s.heap_bytes(k.len())).sum();
+        assert_eq!(sum, g.source_bytes);
+    }
+
+    #[test]
+    fn table_bytes_follow_the_map_s_growth() {
+        let mut map: HashMap<u64, Count> = HashMap::new();
+        assert_eq!(table_bytes(map.capacity(), 16), 0);
+        for k in 0..1000u64 {
+            map.insert(k, Count::default());
+            let bytes = table_bytes(map.capacity(), 16);
+            // At least a bucket an entry; at most the doubling that just grew past 7/8 full.
+            assert!(bytes >= map.len() * 17, "{bytes} for {}", map.len());
+            assert!(
+                bytes <= (map.len() * 16 / 7 + 8) * 17 + 16,
+                "{bytes} for {}",
+                map.len()
+            );
+        }
     }
 }
