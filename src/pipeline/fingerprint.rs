@@ -84,7 +84,11 @@ impl BitVotes {
 
 /// SimHash of `hash_form` (already normalised: lower-case, one space between words).
 pub fn simhash(hash_form: &str) -> u64 {
-    let words = super::minhash::word_bounds(hash_form);
+    simhash_of_words(hash_form, &super::minhash::word_bounds(hash_form))
+}
+
+/// [`simhash`], given the word bounds of the hash form (the MinHash signature reads them too).
+pub fn simhash_of_words(hash_form: &str, words: &[(usize, usize)]) -> u64 {
     let word = |(start, end): (usize, usize)| &hash_form[start..end];
     let mut votes = BitVotes::new();
     if words.len() < SHINGLE {

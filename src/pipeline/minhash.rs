@@ -63,7 +63,12 @@ fn unspaced(hash_form: &str, words: usize) -> bool {
 /// The signature of a hash form (normalised body: lower-case, one space between words). `None`
 /// for an empty text.
 pub fn signature(hash_form: &str) -> Option<Signature> {
-    let hashes = shingle_hashes(hash_form);
+    signature_of_words(hash_form, &word_bounds(hash_form))
+}
+
+/// [`signature`], given the [`word_bounds`] of the hash form (the SimHash reads them too).
+pub fn signature_of_words(hash_form: &str, bounds: &[(usize, usize)]) -> Option<Signature> {
+    let hashes = shingle_hashes(hash_form, bounds);
     if hashes.is_empty() {
         return None;
     }
@@ -74,9 +79,8 @@ pub fn signature(hash_form: &str) -> Option<Signature> {
 
 /// The xxh3 hash of every shingle of the text, in order (repeats included: they cannot change
 /// a minimum).
-fn shingle_hashes(hash_form: &str) -> Vec<u64> {
+fn shingle_hashes(hash_form: &str, bounds: &[(usize, usize)]) -> Vec<u64> {
     // Word starts and ends: shingles are slices of the hash form, no copies.
-    let bounds: Vec<(usize, usize)> = word_bounds(hash_form);
     if unspaced(hash_form, bounds.len()) {
         let starts: Vec<usize> = hash_form
             .char_indices()
@@ -156,20 +160,20 @@ fn minima_portable(hashes: &[u64], sig: &mut [u32; PERMUTATIONS]) {
 }
 
 /// Byte ranges of the words of `s` (runs of anything but a space), in order.
-pub(super) fn word_bounds(s: &str) -> Vec<(usize, usize)> {
+///
+/// Spaces are found with `memchr`, a word at a time rather than a byte at a time: a hash form
+/// has one space between words, and this ran over every body twice.
+pub fn word_bounds(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(s.len() / 5);
-    let mut start = None;
-    for (i, b) in s.bytes().enumerate() {
-        if b == b' ' {
-            if let Some(st) = start.take() {
-                out.push((st, i));
-            }
-        } else if start.is_none() {
-            start = Some(i);
+    let mut start = 0;
+    for space in memchr::memchr_iter(b' ', s.as_bytes()) {
+        if space > start {
+            out.push((start, space));
         }
+        start = space + 1;
     }
-    if let Some(st) = start {
-        out.push((st, s.len()));
+    if s.len() > start {
+        out.push((start, s.len()));
     }
     out
 }
@@ -311,7 +315,7 @@ mod tests {
     /// The first implementation: shingle by shingle, every permutation for each. Signatures
     /// are shared between replicas and versions, so the fast one must agree.
     fn signature_reference(hash_form: &str) -> Option<Signature> {
-        let hashes = shingle_hashes(hash_form);
+        let hashes = shingle_hashes(hash_form, &word_bounds(hash_form));
         let mut sig = [u32::MAX; PERMUTATIONS];
         for h in &hashes {
             for (slot, (a, b)) in sig.iter_mut().zip(PARAMS.iter()) {
@@ -327,7 +331,7 @@ mod tests {
     #[test]
     fn every_compiled_variant_agrees_with_the_reference() {
         let text = words("w", 1000).join(" ");
-        let hashes = shingle_hashes(&text);
+        let hashes = shingle_hashes(&text, &word_bounds(&text));
         let want = signature_reference(&text).unwrap().0;
         let run = |f: &dyn Fn(&mut [u32; PERMUTATIONS])| {
             let mut sig = [u32::MAX; PERMUTATIONS];
@@ -355,6 +359,13 @@ mod tests {
         #[test]
         fn agrees_with_the_reference(text in "[a-z 文]{0,400}") {
             prop_assert_eq!(signature(&text), signature_reference(&text));
+        }
+
+        #[test]
+        fn word_bounds_are_the_words_between_spaces(text in "[a-c é\t]{0,200}") {
+            let expected: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+            let found: Vec<&str> = word_bounds(&text).iter().map(|&(s, e)| &text[s..e]).collect();
+            prop_assert_eq!(found, expected);
         }
 
         #[test]

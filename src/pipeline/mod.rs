@@ -284,8 +284,9 @@ impl Pipeline {
         let hash_form = hash_form_of(&paragraphs);
         let hash = *blake3::hash(hash_form.as_bytes()).as_bytes();
         let content_hash = normalize::format_hash(&blake3::Hash::from(hash));
-        let fingerprint = fingerprint::simhash(&hash_form);
-        let signature = minhash::signature(&hash_form);
+        let words = minhash::word_bounds(&hash_form);
+        let fingerprint = fingerprint::simhash_of_words(&hash_form, &words);
+        let signature = minhash::signature_of_words(&hash_form, &words);
 
         let canonical_url = p.url.as_deref().and_then(urls::canonical_url);
         let id = match p.id {

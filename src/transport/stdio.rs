@@ -85,7 +85,7 @@ fn read_line(input: &mut impl BufRead, limit: usize) -> io::Result<Option<Line>>
 }
 
 fn memchr(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'\n')
+    memchr::memchr(b'\n', b)
 }
 
 /// Runs `pipe` over `input`, writing to `output`. Returns the counts; I/O errors on the streams

@@ -198,6 +198,23 @@ fn is_title_repeat(v: &LineView, title_keys: &[String], hints: &SiteHints) -> bo
     title_keys.contains(&cut)
 }
 
+/// Where `needle` last occurs in `hay`, found from the byte `needle[anchor]` with `memrchr`.
+/// Every paragraph's end is searched for a few short needles, most often absent; a rare anchor
+/// byte (the last of "©", the "." of ". ") makes that a vector scan instead of a Two-Way search.
+fn rfind_by_byte(hay: &str, needle: &str, anchor: usize) -> Option<usize> {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let mut end = hay.len();
+    while let Some(at) = memchr::memrchr(needle[anchor], &hay[..end]) {
+        if let Some(start) = at.checked_sub(anchor)
+            && hay[start..].starts_with(needle)
+        {
+            return Some(start);
+        }
+        end = at;
+    }
+    None
+}
+
 fn date_of_line(raw: &str) -> Option<String> {
     // "Published: March 18, 2017 3:45 PM" -> the part after the lead word and colon.
     let t = raw.trim();
@@ -362,7 +379,7 @@ fn cut_inline(line: &mut DraftLine) {
         // A contributors' line run into the last paragraph: "... on Friday. ABC News' Jane
         // Doe contributed to this report."
         if cut.is_none()
-            && let Some(pos) = body.trim_end_matches(['.', ' ']).rfind(". ")
+            && let Some(pos) = rfind_by_byte(body.trim_end_matches(['.', ' ']), ". ", 0)
             && pos > 20
         {
             let last = &body[pos + 2..];
@@ -378,7 +395,7 @@ fn cut_inline(line: &mut DraftLine) {
             }
         }
         if cut.is_none()
-            && let Some(pos) = body.rfind(" ©")
+            && let Some(pos) = rfind_by_byte(&body, " ©", 2)
         {
             let tail = &body[pos..];
             if !crate::pipeline::segment::has_more_words_than(tail, 12)
@@ -678,6 +695,12 @@ mod properties {
     ];
 
     proptest! {
+        #[test]
+        fn rfind_by_byte_is_rfind(hay in "([a-c. ]|©|é|\\. ){0,40}") {
+            prop_assert_eq!(rfind_by_byte(&hay, ". ", 0), hay.rfind(". "));
+            prop_assert_eq!(rfind_by_byte(&hay, " ©", 2), hay.rfind(" ©"));
+        }
+
         /// Cleaning a cleaned text finds nothing more to remove.
         #[test]
         fn cleaning_is_idempotent(

@@ -101,17 +101,14 @@ pub fn strip_bullet(s: &str) -> (&str, bool) {
 /// Splits `label: rest` (also `label - rest`, `label | rest`, `label » rest`) when the label
 /// is at most `max_label_words` words. Returns the label and the rest, both trimmed.
 pub fn split_label(key: &str, max_label_words: usize) -> Option<(&str, &str)> {
-    let mut best: Option<(usize, usize)> = None;
-    for sep in [":", " - ", " | ", " » ", " >> ", " > ", " · "] {
-        if let Some(i) = key.find(sep)
-            && best.is_none_or(|(b, _)| i < b)
-        {
-            best = Some((i, sep.len()));
-        }
-    }
-    let (i, len) = best?;
-    let label = key[..i].trim();
-    let rest = key[i + len..].trim();
+    // The first separator in the line, in one pass; where two start at one place (" >> " and
+    // " > "), the earlier in the list wins, as the regex's leftmost-first rule does.
+    static SEPARATOR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        phrase_finder(&[":", " - ", " | ", " » ", " >> ", " > ", " · "])
+    });
+    let sep = SEPARATOR.find(key)?;
+    let label = key[..sep.start()].trim();
+    let rest = key[sep.end()..].trim();
     let n = label.split(' ').filter(|w| !w.is_empty()).count();
     (n >= 1 && n <= max_label_words && !label.is_empty()).then_some((label, rest))
 }
@@ -138,8 +135,9 @@ macro_rules! contains_any {
     }};
 }
 
-/// A regex matching any of `phrases` literally.
-fn phrase_finder(phrases: &[&str]) -> regex::Regex {
+/// A regex matching any of `phrases` literally. Where several match at one place, the first
+/// in the list wins (leftmost-first).
+pub(crate) fn phrase_finder(phrases: &[&str]) -> regex::Regex {
     let alternation: Vec<String> = phrases.iter().map(|p| regex::escape(p)).collect();
     regex::Regex::new(&alternation.join("|")).expect("escaped literals")
 }
@@ -2863,6 +2861,25 @@ mod tests {
                 || role.ends_with(&format!(" {r}"))
                 || role.starts_with(&format!("{r} "));
             proptest::prop_assert_eq!(names_role_word(&role, &r), by_format);
+        }
+
+        /// Against the search per separator it replaced.
+        #[test]
+        fn a_label_splits_where_the_searches_did(key in "([a-c]|:| - | \\| | » | >> | > | · | >|>> | |-){0,12}", max in 0usize..4) {
+            let mut best: Option<(usize, usize)> = None;
+            for sep in [":", " - ", " | ", " » ", " >> ", " > ", " · "] {
+                if let Some(i) = key.find(sep)
+                    && best.is_none_or(|(b, _)| i < b)
+                {
+                    best = Some((i, sep.len()));
+                }
+            }
+            let expected = best.and_then(|(i, len)| {
+                let label = key[..i].trim();
+                let n = label.split(' ').filter(|w| !w.is_empty()).count();
+                (n >= 1 && n <= max).then_some((label, key[i + len..].trim()))
+            });
+            proptest::prop_assert_eq!(split_label(&key, max), expected);
         }
     }
 }
