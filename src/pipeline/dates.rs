@@ -57,6 +57,10 @@ pub fn parse_date_str(raw: &str) -> Option<DateTime<Utc>> {
     }
     let (rest, offset) = split_zone(s);
     let cleaned = tidy(rest);
+    // Every form `dateparser` knows has ASCII digits, and a miss costs it a regex per form.
+    if !cleaned.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let naive = dotted_dmy(&cleaned)
         .or_else(|| dateparser::parse_with(&cleaned, &Utc, NaiveTime::MIN).ok())?;
     Some(naive - chrono::Duration::seconds(i64::from(offset.unwrap_or(0))))
@@ -390,5 +394,21 @@ mod tests {
         assert_eq!(parse_date(&DateInput::Epoch(f64::MAX)), None);
         assert_eq!(parse_date(&DateInput::Epoch(-5.0)), None);
         assert_eq!(p("0001-01-01"), None);
+    }
+
+    proptest::proptest! {
+        /// Why `parse_date_str` skips `dateparser` for text without ASCII digits: it finds no
+        /// date there (month and day names, full-width digits and time words included).
+        #[test]
+        fn dateparser_finds_no_date_without_ascii_digits(
+            words in proptest::collection::vec(proptest::sample::select(&[
+                "March", "Mar", "Tuesday", "Tue", "PM", "am", "UTC", "EST", "+", ":", "-", "/",
+                ",", ".", "today", "now", "yesterday", "\u{ff12}\u{ff10}\u{ff11}\u{ff18}", "\u{5e74}",
+                "\u{6708}", "\u{65e5}", "\u{0662}\u{0660}", "T", "Z", " ",
+            ][..]), 0..8),
+        ) {
+            let text = words.join(" ");
+            proptest::prop_assert!(dateparser::parse_with(&text, &Utc, NaiveTime::MIN).is_err(), "{}", text);
+        }
     }
 }

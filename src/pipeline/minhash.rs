@@ -161,21 +161,25 @@ fn minima_portable(hashes: &[u64], sig: &mut [u32; PERMUTATIONS]) {
 
 /// Byte ranges of the words of `s` (runs of anything but a space), in order.
 ///
-/// Spaces are found with `memchr`, a word at a time rather than a byte at a time: a hash form
-/// has one space between words, and this ran over every body twice.
+/// Two tight scans a word (past spaces, then to the next), with no state carried from byte to
+/// byte: words are short, so this beats a `memchr` call a word.
 pub fn word_bounds(s: &str) -> Vec<(usize, usize)> {
+    let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(s.len() / 5);
-    let mut start = 0;
-    for space in memchr::memchr_iter(b' ', s.as_bytes()) {
-        if space > start {
-            out.push((start, space));
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
         }
-        start = space + 1;
+        if i == bytes.len() {
+            return out;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i] != b' ' {
+            i += 1;
+        }
+        out.push((start, i));
     }
-    if s.len() > start {
-        out.push((start, s.len()));
-    }
-    out
 }
 
 impl Signature {

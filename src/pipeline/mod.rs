@@ -260,6 +260,7 @@ impl Pipeline {
             None => p.draft.finish(),
         };
         let paragraphs = cleaned.paragraphs;
+        let paragraph_keys = cleaned.paragraph_keys;
         let text = paragraphs.join("\n\n");
         if text.is_empty() {
             return Err(Rejection::new(
@@ -281,7 +282,7 @@ impl Pipeline {
         // The dateline lead stays in the text but not in the hash, so copies that keep, change
         // or drop it hash alike.
         let dateline = clean::dateline::detect(&paragraphs[0]).map(|(d, _)| d);
-        let hash_form = hash_form_of(&paragraphs);
+        let hash_form = hash_form_with_keys(&paragraphs, &paragraph_keys);
         let hash = *blake3::hash(hash_form.as_bytes()).as_bytes();
         let content_hash = normalize::format_hash(&blake3::Hash::from(hash));
         let words = minhash::word_bounds(&hash_form);
@@ -372,6 +373,12 @@ impl Pipeline {
 ///   carry as residue while another lost them. When such lines are most of the text (a list,
 ///   a table), everything is hashed.
 pub fn hash_form_of(paragraphs: &[String]) -> String {
+    hash_form_with_keys(paragraphs, &[])
+}
+
+/// [`hash_form_of`], given the hash forms of some paragraphs already taken (`keys[i]` is
+/// `hash_form(&paragraphs[i])` where it is `Some`).
+fn hash_form_with_keys(paragraphs: &[String], keys: &[Option<String>]) -> String {
     fn is_sentence(p: &str) -> bool {
         let t = p.trim_end_matches(['"', '\'', ')', ']', '»', '”', '’', ' ']);
         t.ends_with(['.', '!', '?', '…', '。', '！', '？', ':', ';'])
@@ -393,6 +400,12 @@ pub fn hash_form_of(paragraphs: &[String]) -> String {
             let upper = p.to_uppercase();
             let lead = clean::dateline::hash_lead_len(&upper);
             normalize::push_hash_form(&upper[lead..], &mut out);
+        } else if let Some(key) = keys.get(i).and_then(Option::as_deref) {
+            // What `push_hash_form` appends: a space between pieces, then the piece's form.
+            if !out.is_empty() && !key.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(key);
         } else {
             normalize::push_hash_form(p, &mut out);
         }
@@ -624,6 +637,39 @@ mod tests {
                 prop_assert!(!p.record.text.is_empty());
                 prop_assert!(!p.record.text.contains("\n\n\n"));
             }
+        }
+
+        /// The keys the draft took are the hash forms of the paragraphs they stand for, so the
+        /// content hash is the same with them as without.
+        #[test]
+        fn the_draft_s_keys_hash_as_the_paragraphs(
+            pieces in proptest::collection::vec(prop::sample::select(&[
+                "The council met on Tuesday \u{201c}to vote\u{201d} on the plan.",
+                "WASHINGTON (Reuters) - Talks resumed.",
+                "Officials said the talks would go on. (Reporting by Jane Doe; Editing by Tom Roe)",
+                "The mayor spoke to reporters. \u{a9} 2024 Example News",
+                "Prices rose 3% in May. ABC News' Jane Doe contributed to this report.",
+                "By Jane Doe",
+                "Read more: the budget",
+                "\u{dc}n\u{ef}code \u{ff37}\u{ff49}\u{ff44}\u{ff45} text\u{200b} and \u{fb01} ligatures.",
+                "Short line",
+                "Advertisement",
+            ][..]), 1..12),
+            extra in "\\PC{0,60}",
+        ) {
+            let mut text = pieces.join("\n\n");
+            text.push_str("\n\n");
+            text.push_str(&extra);
+            let cleaned = clean::draft(&text, None, None, None).finish();
+            for (p, k) in cleaned.paragraphs.iter().zip(&cleaned.paragraph_keys) {
+                if let Some(k) = k {
+                    prop_assert_eq!(k, &normalize::hash_form(p));
+                }
+            }
+            prop_assert_eq!(
+                hash_form_with_keys(&cleaned.paragraphs, &cleaned.paragraph_keys),
+                hash_form_of(&cleaned.paragraphs)
+            );
         }
 
         #[test]

@@ -49,6 +49,9 @@ pub struct Draft {
 #[derive(Debug, Clone, Default)]
 pub struct Cleaned {
     pub paragraphs: Vec<String>,
+    /// Per paragraph, its hash form when the draft already took it (the paragraph is its line
+    /// unchanged), so the content hash need not fold the body a second time.
+    pub paragraph_keys: Vec<Option<String>>,
     pub removed: Vec<Removed>,
     pub title: Option<String>,
     pub authors: Vec<String>,
@@ -478,8 +481,10 @@ impl Draft {
     /// Assembles the result without learned state (tests, and articles with no memory).
     pub fn finish(self) -> Cleaned {
         let mut paragraphs = Vec::with_capacity(self.lines.len());
+        let mut paragraph_keys = Vec::with_capacity(self.lines.len());
         let mut removed = Vec::new();
         for line in self.lines {
+            let uncut = line.cut.is_empty();
             for (kind, text) in line.cut {
                 removed.push(Removed {
                     kind: kind.as_str().into(),
@@ -491,12 +496,17 @@ impl Draft {
                     kind: kind.as_str().into(),
                     text: line.view.raw,
                 }),
-                None if !line.kept.trim().is_empty() => paragraphs.push(line.kept),
+                None if !line.kept.trim().is_empty() => {
+                    // Nothing cut: `kept` is the line the key was taken of.
+                    paragraph_keys.push(uncut.then_some(line.view.key));
+                    paragraphs.push(line.kept);
+                }
                 None => {}
             }
         }
         Cleaned {
             paragraphs,
+            paragraph_keys,
             removed,
             title: self.title,
             authors: self.authors,
