@@ -161,25 +161,73 @@ fn minima_portable(hashes: &[u64], sig: &mut [u32; PERMUTATIONS]) {
 
 /// Byte ranges of the words of `s` (runs of anything but a space), in order.
 ///
-/// Two tight scans a word (past spaces, then to the next), with no state carried from byte to
-/// byte: words are short, so this beats a `memchr` call a word.
+/// 64 bytes at a time: a bit mask of the spaces gives the words' starts and ends, read off with
+/// `trailing_zeros`. A scan byte by byte branched on every word's unpredictable length, and
+/// was the costliest function of the cleaner on a real CPU (8 % of `pipe`'s samples).
 pub fn word_bounds(s: &str) -> Vec<(usize, usize)> {
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(s.len() / 5);
-    let mut i = 0;
-    loop {
-        while i < bytes.len() && bytes[i] == b' ' {
-            i += 1;
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(bytes.len() / 5 + 1);
+    // Words close in the order they open: `open` is the first still without its end.
+    let mut open = 0;
+    // Whether the byte before the block is part of a word.
+    let mut carry = 0u64;
+    for (k, chunk) in bytes.chunks(64).enumerate() {
+        let base = 64 * k;
+        let valid = u64::MAX >> (64 - chunk.len());
+        let spaces = space_mask(chunk);
+        let word = !spaces & valid;
+        let before = word << 1 | carry;
+        let mut starts = word & !before;
+        let mut ends = spaces & before;
+        while starts != 0 {
+            out.push((base + starts.trailing_zeros() as usize, 0));
+            starts &= starts - 1;
         }
-        if i == bytes.len() {
-            return out;
+        while ends != 0 {
+            out[open].1 = base + ends.trailing_zeros() as usize;
+            open += 1;
+            ends &= ends - 1;
         }
-        let start = i;
-        while i < bytes.len() && bytes[i] != b' ' {
-            i += 1;
-        }
-        out.push((start, i));
+        carry = word >> (chunk.len() - 1) & 1;
     }
+    if let Some(last) = out.get_mut(open) {
+        last.1 = bytes.len();
+    }
+    out
+}
+
+/// Bit `i` set where `chunk[i]` (at most 64 bytes) is a space.
+fn space_mask(chunk: &[u8]) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if chunk.len() == 64 {
+        return space_mask_sse2(chunk);
+    }
+    space_mask_portable(chunk)
+}
+
+fn space_mask_portable(chunk: &[u8]) -> u64 {
+    chunk
+        .iter()
+        .enumerate()
+        .fold(0, |m, (i, &b)| m | u64::from(b == b' ') << i)
+}
+
+/// SSE2 is part of x86-64, so no run-time check: four 16-byte compares.
+#[cfg(target_arch = "x86_64")]
+fn space_mask_sse2(chunk: &[u8]) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    let mut mask = 0u64;
+    for (k, part) in chunk.chunks_exact(16).enumerate() {
+        // SAFETY: every x86-64 CPU has SSE2; `part` is 16 readable bytes, loaded unaligned.
+        let bits = unsafe {
+            let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)))
+        };
+        mask |= u64::from(bits as u32 & 0xffff) << (16 * k);
+    }
+    mask
 }
 
 impl Signature {
@@ -366,10 +414,22 @@ mod tests {
         }
 
         #[test]
-        fn word_bounds_are_the_words_between_spaces(text in "[a-c é\t]{0,200}") {
-            let expected: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-            let found: Vec<&str> = word_bounds(&text).iter().map(|&(s, e)| &text[s..e]).collect();
-            prop_assert_eq!(found, expected);
+        fn word_bounds_are_the_words_between_spaces(text in "[a-c é\t]{0,300}|( {0,3}[a-z]{0,70}){0,8}") {
+            let expected: Vec<(usize, usize)> = text
+                .split(' ')
+                .scan(0, |at, w| {
+                    let start = *at;
+                    *at += w.len() + 1;
+                    Some((start, start + w.len()))
+                })
+                .filter(|(s, e)| e > s)
+                .collect();
+            prop_assert_eq!(word_bounds(&text), expected);
+        }
+
+        #[test]
+        fn the_space_masks_agree(chunk in proptest::collection::vec(prop::sample::select(&[b' ', b'a', 0x80, 0xff, 0][..]), 64)) {
+            prop_assert_eq!(space_mask(&chunk), space_mask_portable(&chunk));
         }
 
         #[test]

@@ -63,6 +63,12 @@ pub fn push_hash_form(text: &str, out: &mut String) {
                 i += 1;
                 continue;
             }
+            // The space between words: what `emit_hash_char` does with it, without decoding.
+            if bytes[i] == b' ' {
+                pending = !out.is_empty();
+                i += 1;
+                continue;
+            }
             // `i` is on a char boundary: it only ever moves past whole chars.
             let Some(c) = text[i..].chars().next() else {
                 break;
@@ -147,10 +153,14 @@ pub fn tidy_paragraph(p: &str, out: &mut String) {
     let bytes = p.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // Runs of visible ASCII are kept as they are: copied at once.
+        // Runs of visible ASCII are kept as they are: copied at once. A run goes on through a
+        // single space between visible chars, so a run is a stretch of prose, not a word.
         let run = i;
         while i < bytes.len() && matches!(bytes[i], 0x21..=0x7e) {
             i += 1;
+            while i + 1 < bytes.len() && bytes[i] == b' ' && matches!(bytes[i + 1], 0x21..=0x7e) {
+                i += 2;
+            }
         }
         if i > run {
             if pending {

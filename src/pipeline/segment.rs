@@ -73,10 +73,32 @@ fn abbreviation_before(text: &str, dot: usize) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
-/// Bytes that can start a terminal: the ASCII stops, and the lead bytes of `…` (E2) and of the
-/// CJK stops (E3, EF). A lead byte is always a char boundary.
-fn may_start_terminal(b: u8) -> bool {
-    matches!(b, b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xEF)
+/// Positions of the bytes that can start a terminal, in order: the ASCII stops, and the lead
+/// bytes of `…` (E2) and of the CJK stops (E3, EF). A lead byte is always a char boundary. Two
+/// vectorised `memchr3` scans, merged: most of a text is no terminal, and a byte-by-byte test
+/// of six values was a tenth of the cleaner's time.
+struct TerminalStarts<'a> {
+    stops: std::iter::Peekable<memchr::Memchr3<'a>>,
+    leads: std::iter::Peekable<memchr::Memchr3<'a>>,
+}
+
+impl<'a> TerminalStarts<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        TerminalStarts {
+            stops: memchr::memchr3_iter(b'.', b'!', b'?', bytes).peekable(),
+            leads: memchr::memchr3_iter(0xE2, 0xE3, 0xEF, bytes).peekable(),
+        }
+    }
+
+    /// The first position at or after `pos`.
+    fn next_from(&mut self, pos: usize) -> Option<usize> {
+        while self.stops.next_if(|&i| i < pos).is_some() {}
+        while self.leads.next_if(|&i| i < pos).is_some() {}
+        match (self.stops.peek(), self.leads.peek()) {
+            (Some(&a), Some(&b)) => Some(a.min(b)),
+            (a, b) => a.or(b).copied(),
+        }
+    }
 }
 
 /// Byte ranges of the sentences of one paragraph (no line breaks expected; any are spaces).
@@ -88,8 +110,8 @@ pub fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut start = 0usize;
     let mut pos = 0usize;
-    while let Some(off) = bytes[pos..].iter().position(|&b| may_start_terminal(b)) {
-        let i = pos + off;
+    let mut starts = TerminalStarts::new(bytes);
+    while let Some(i) = starts.next_from(pos) {
         let Some(c) = text[i..].chars().next() else {
             break;
         };
