@@ -76,7 +76,7 @@ fn abbreviation_before(text: &str, dot: usize) -> bool {
 /// Positions of the bytes that can start a terminal, in order: the ASCII stops, and the lead
 /// bytes of `…` (E2) and of the CJK stops (E3, EF). A lead byte is always a char boundary. Two
 /// vectorised `memchr3` scans, merged: most of a text is no terminal, and a byte-by-byte test
-/// of six values was a tenth of the cleaner's time.
+/// of six values was 5 % of `pipe`'s CPU samples.
 struct TerminalStarts<'a> {
     stops: std::iter::Peekable<memchr::Memchr3<'a>>,
     leads: std::iter::Peekable<memchr::Memchr3<'a>>,

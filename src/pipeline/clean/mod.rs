@@ -202,8 +202,9 @@ fn is_title_repeat(v: &LineView, title_keys: &[String], hints: &SiteHints) -> bo
 }
 
 /// Where `needle` last occurs in `hay`, found from the byte `needle[anchor]` with `memrchr`.
-/// Every paragraph's end is searched for a few short needles, most often absent; a rare anchor
-/// byte (the last of "©", the "." of ". ") makes that a vector scan instead of a Two-Way search.
+/// Every paragraph's end is searched for a few short needles, most often absent; anchored on
+/// their rarer byte (the last of "©", the "." of ". ") that is a vector scan instead of a
+/// Two-Way search from the end.
 fn rfind_by_byte(hay: &str, needle: &str, anchor: usize) -> Option<usize> {
     let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
     let mut end = hay.len();
