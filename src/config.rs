@@ -178,7 +178,7 @@ impl PipelineConfig {
     /// The bounds of the cleaner's learned memory.
     pub fn memory_limits(&self) -> crate::pipeline::clean::learned::MemoryLimits {
         crate::pipeline::clean::learned::MemoryLimits {
-            max_bytes: usize::try_from(self.learn_memory.0).unwrap_or(usize::MAX),
+            max_bytes: self.learn_memory.as_usize(),
             ..Default::default()
         }
     }
@@ -235,13 +235,6 @@ pub struct DedupConfig {
     #[serde(with = "humantime_serde")]
     pub copy_wait: Duration,
     pub kv: KvConfig,
-}
-
-impl DedupConfig {
-    /// `max_memory` in bytes, as the stores take it.
-    pub fn memory_limit(&self) -> usize {
-        usize::try_from(self.max_memory.0).unwrap_or(usize::MAX)
-    }
 }
 
 /// `dedup.near_duplicates`.

@@ -401,11 +401,7 @@ fn hash_form_with_keys(paragraphs: &[String], keys: &[Option<String>]) -> String
             let lead = clean::dateline::hash_lead_len(&upper);
             normalize::push_hash_form(&upper[lead..], &mut out);
         } else if let Some(key) = keys.get(i).and_then(Option::as_deref) {
-            // What `push_hash_form` appends: a space between pieces, then the piece's form.
-            if !out.is_empty() && !key.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(key);
+            normalize::push_hash_key(key, &mut out);
         } else {
             normalize::push_hash_form(p, &mut out);
         }

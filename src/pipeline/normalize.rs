@@ -85,6 +85,15 @@ pub fn push_hash_form(text: &str, out: &mut String) {
     }
 }
 
+/// Appends `key`, a text already in hash form, as [`push_hash_form`] would append the text it
+/// was taken of: a space between pieces, then the piece.
+pub fn push_hash_key(key: &str, out: &mut String) {
+    if !out.is_empty() && !key.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(key);
+}
+
 /// The folded chars of `text` that stay outside ASCII, found by their lead bytes (ASCII is not
 /// decoded). Enough for the NFKC quick check: an ASCII char is normalised and of combining
 /// class 0, so leaving it out can turn a "yes" into a "no" (a reordering it would have
@@ -241,6 +250,23 @@ mod tests {
         push_hash_form("Second", &mut out);
         assert_eq!(out, "first second");
         assert_eq!(hash_form("First\n\nSecond"), out);
+    }
+
+    #[test]
+    fn a_key_appends_as_its_text_would() {
+        for pieces in [
+            &["  First  ", "", "Second"][..],
+            &["", "  ", "Only"],
+            &["\u{201c}Quoted\u{201d}", "\u{200b}", "Ｗｉｄｅ"],
+        ] {
+            let mut by_text = String::new();
+            let mut by_key = String::new();
+            for p in pieces {
+                push_hash_form(p, &mut by_text);
+                push_hash_key(&hash_form(p), &mut by_key);
+            }
+            assert_eq!(by_key, by_text, "{pieces:?}");
+        }
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn read_line(input: &mut impl BufRead, limit: usize) -> io::Result<Option<Line>>
             break;
         }
         any = true;
-        let (part, done) = match memchr(chunk) {
+        let (part, done) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (&chunk[..i], Some(i + 1)),
             None => (chunk, None),
         };
@@ -84,10 +84,6 @@ fn read_line(input: &mut impl BufRead, limit: usize) -> io::Result<Option<Line>>
     Ok(Some(Line::Bytes(buf)))
 }
 
-fn memchr(b: &[u8]) -> Option<usize> {
-    memchr::memchr(b'\n', b)
-}
-
 /// Runs `pipe` over `input`, writing to `output`. Returns the counts; I/O errors on the streams
 /// are the only errors (a rejected line is an output line, not an error).
 pub fn run_pipe(
@@ -110,7 +106,7 @@ pub fn run_pipe_with_progress(
     let limit = opts.max_message_bytes;
     let pipeline = Pipeline::new(opts);
     let store = EmbeddedStore::new(config.dedup.window, config.dedup.max_entries)
-        .with_memory_limit(config.dedup.memory_limit());
+        .with_memory_limit(config.dedup.max_memory.as_usize());
     let (near_policy, near_threshold) = (config.dedup.near_duplicates, config.dedup.near_threshold);
     let memory = SourceMemory::new(config.pipeline.memory_limits());
     let threads = config.pipeline_threads();

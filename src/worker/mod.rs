@@ -121,7 +121,7 @@ pub async fn run_with_state(
         DedupStoreKind::Embedded => {
             let store = Arc::new(
                 EmbeddedStore::new(config.dedup.window, config.dedup.max_entries)
-                    .with_memory_limit(config.dedup.memory_limit()),
+                    .with_memory_limit(config.dedup.max_memory.as_usize()),
             );
             run_with_store(config, shutdown, state, store).await
         }
@@ -135,13 +135,13 @@ pub async fn run_with_state(
                 pending_ttl: config.nats.consumer.ack_wait,
                 cache_entries: config.dedup.kv.cache_entries,
                 near_entries: config.dedup.max_entries,
-                near_memory: config.dedup.memory_limit(),
+                near_memory: config.dedup.max_memory.as_usize(),
                 worker: worker_id(),
                 fallback_to_embedded: (config.dedup.kv.on_outage == KvOutage::Embedded).then_some(
                     (
                         config.dedup.window,
                         config.dedup.max_entries,
-                        config.dedup.memory_limit(),
+                        config.dedup.max_memory.as_usize(),
                     ),
                 ),
             }));
