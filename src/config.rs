@@ -148,6 +148,9 @@ pub struct OutputConfig {
 pub struct WorkerConfig {
     pub max_inflight: usize,
     pub threads: usize,
+    /// Threads of the async runtime, which only moves messages (0: one per four cores).
+    #[serde(default)]
+    pub io_threads: usize,
     #[serde(with = "humantime_serde")]
     pub shutdown_timeout: Duration,
 }
@@ -738,6 +741,17 @@ impl Config {
         }
     }
 
+    /// Threads of the async runtime: `worker.io_threads`, or one per four cores. Moving a
+    /// message costs a fraction of processing it, and every extra runtime thread adds wake-ups
+    /// and context switches on cores the pipeline needs.
+    pub fn io_threads(&self) -> usize {
+        if self.worker.io_threads > 0 {
+            self.worker.io_threads
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| (n.get() / 4).max(1))
+        }
+    }
+
     /// The file path from `--config`, for messages.
     pub fn describe_source(file: Option<&PathBuf>) -> String {
         file.map_or_else(|| "built-in defaults".into(), |p| p.display().to_string())
@@ -918,6 +932,23 @@ mod tests {
         assert_eq!(c.nats.consumer.ack_wait, Duration::from_secs(30));
         assert_eq!(c.input.max_message_bytes, ByteSize(4 << 20));
         assert_eq!(c.output.subject, "articles.enriched.{lang}");
+    }
+
+    #[test]
+    fn thread_counts_default_to_the_cores_and_follow_the_settings() {
+        let c = Config::load_from(None, env(&[])).unwrap();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(c.pipeline_threads(), cores);
+        assert_eq!(c.io_threads(), (cores / 4).max(1));
+        let c = Config::load_from(
+            None,
+            env(&[
+                ("ENRICHER__WORKER__THREADS", "3"),
+                ("ENRICHER__WORKER__IO_THREADS", "2"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!((c.pipeline_threads(), c.io_threads()), (3, 2));
     }
 
     #[test]

@@ -77,6 +77,18 @@ impl Select {
     }
 }
 
+/// The worker's runtime. With one thread it runs on the current thread: the pulls, publishes and
+/// acks then share one thread, with no work stealing between runtime threads to wake them.
+fn worker_runtime(threads: usize) -> tokio::runtime::Builder {
+    if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(threads);
+        builder
+    }
+}
+
 /// The async runtime of a command, or `None` after saying why it cannot start.
 fn runtime(mut builder: tokio::runtime::Builder) -> Option<tokio::runtime::Runtime> {
     builder
@@ -161,7 +173,7 @@ fn main() -> ExitCode {
         }
         Command::Run => {
             ops::telemetry::init(&config.log);
-            let Some(runtime) = runtime(tokio::runtime::Builder::new_multi_thread()) else {
+            let Some(runtime) = runtime(worker_runtime(config.io_threads())) else {
                 return ExitCode::FAILURE;
             };
             match runtime.block_on(worker::run(config, ops::shutdown::signal())) {
